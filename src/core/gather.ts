@@ -1,0 +1,134 @@
+import { CancelledError } from "./errors.ts";
+import { runningTask } from "./context.ts";
+import { PARKED, RESUME, type Waitable } from "./protocol.ts";
+import { SUCCEEDED, type Task } from "./task.ts";
+import { toTask } from "./waitfor.ts";
+import type { Awaitable, ResultOf } from "./types.ts";
+
+export interface GatherOptions {
+  /** Return errors in place of results instead of throwing the first one. */
+  returnExceptions?: boolean;
+}
+
+/** The results of `gather`, in the order of its arguments. */
+export type GatherResults<T extends readonly unknown[]> = { -readonly [K in keyof T]: ResultOf<T[K]> };
+/** With `returnExceptions: true`, each place holds the result or the error. */
+export type GatherSettled<T extends readonly unknown[]> = { -readonly [K in keyof T]: ResultOf<T[K]> | Error };
+
+/** Parks the gathering task until every child is done (or one fails). */
+class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
+  private remaining = 0;
+  private waiter: Task | null = null;
+  private firstFailed: Task | null = null;
+  private cancelledBy: unknown = null;
+
+  constructor(
+    private readonly children: Task[],
+    private readonly returnExceptions: boolean,
+  ) {}
+
+  next(arg?: unknown): IteratorResult<unknown, unknown[]> {
+    if (arg !== RESUME) {
+      for (const child of this.children) {
+        if (child.done()) {
+          if (child.outcome !== SUCCEEDED) this.firstFailed ??= child;
+        } else {
+          this.remaining++;
+          child.addDoneCallback(this.onChildDone);
+        }
+      }
+      if (this.remaining === 0 || (this.firstFailed && !this.returnExceptions)) return this.results();
+      this.waiter = runningTask("gather()");
+      this.waiter.park(this);
+      return PARKED;
+    }
+    if (this.cancelledBy !== null) throw this.cancelledBy;
+    return this.results();
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  private readonly onChildDone = (child: Task): void => {
+    this.remaining--;
+    if (child.outcome !== SUCCEEDED) this.firstFailed ??= child;
+    const waiter = this.waiter;
+    if (waiter === null || waiter.waitingOn !== this) return;
+    const failed = child.outcome !== SUCCEEDED && this.cancelledBy === null && !this.returnExceptions;
+    if (failed || this.remaining === 0) {
+      this.waiter = null;
+      waiter.loop.wake(waiter);
+    }
+  };
+
+  private results(): IteratorReturnResult<unknown[]> {
+    for (const child of this.children) if (child.done()) child.retrieved = true;
+    if (this.firstFailed && !this.returnExceptions) throw this.firstFailed.value;
+    const values: unknown[] = [];
+    for (const child of this.children) values.push(child.value);
+    return { value: values, done: true };
+  }
+
+  /** Cancelling the gathering task cancels every unfinished child, then waits for them. */
+  cancelWait(task: Task, error: unknown): void {
+    this.cancelledBy = error instanceof CancelledError ? error : new CancelledError();
+    let any = false;
+    for (const child of this.children) if (child.cancel()) any = true;
+    if (!any) {
+      this.waiter = null;
+      task.loop.wake(task);
+    }
+  }
+
+  describe(): string {
+    return `gather (${this.remaining} of ${this.children.length} left)`;
+  }
+}
+
+function isOptions(x: unknown): x is GatherOptions {
+  if (x === null || typeof x !== "object") return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Runs all the awaitables (coroutines become tasks) and gives their results
+ * in order. Without `returnExceptions` the first error is thrown and the
+ * others keep running; with it, errors are returned in place. Cancelling the
+ * gathering task cancels the unfinished ones.
+ *
+ * @example
+ * ```ts
+ * const [t, h] = yield* gather(readTemperature(), readHumidity());
+ * ```
+ */
+export function gather<const T extends readonly Awaitable<unknown>[]>(...aws: T): Awaitable<GatherResults<T>>;
+export function gather<const T extends readonly Awaitable<unknown>[]>(
+  ...args: [...aws: T, options: { returnExceptions: true }]
+): Awaitable<GatherSettled<T>>;
+export function gather<const T extends readonly Awaitable<unknown>[]>(
+  ...args: [...aws: T, options: GatherOptions]
+): Awaitable<GatherResults<T>>;
+export function gather(...args: unknown[]): Awaitable<unknown[]> {
+  let returnExceptions = false;
+  if (args.length > 0 && isOptions(args[args.length - 1])) {
+    const options = args.pop() as GatherOptions;
+    if (options.returnExceptions !== undefined && typeof options.returnExceptions !== "boolean") {
+      throw new TypeError(`gather(..., options): returnExceptions must be a boolean, got ${typeof options.returnExceptions}`);
+    }
+    returnExceptions = options.returnExceptions === true;
+  }
+  args.forEach((aw, i) => {
+    if (aw === null || typeof aw !== "object" || typeof (aw as Awaitable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`gather(): argument ${i + 1} must be a coroutine, a task or an awaitable, got ${typeof aw === "function" ? "a function (call it first)" : String(aw)}`);
+    }
+  });
+  return gatherAll(args as Awaitable<unknown>[], returnExceptions);
+}
+
+function* gatherAll(aws: Awaitable<unknown>[], returnExceptions: boolean): Generator<unknown, unknown[], unknown> {
+  const children = aws.map((aw) => toTask(aw, "gather"));
+  const wait: Awaitable<unknown[]> = { [Symbol.iterator]: () => new GatherWait(children, returnExceptions) };
+  return yield* wait;
+}

@@ -1,0 +1,64 @@
+/**
+ * `until` and `call`: the two ways a coroutine waits for host async code.
+ */
+import { PARKED } from "./protocol.ts";
+import { runningTask } from "./context.ts";
+import { describeValue, isThenable } from "./host.ts";
+import type { Awaitable } from "./types.ts";
+
+/** Parks the running task on a thenable; the resume brings its value. */
+class HostIterator<T> implements Iterator<unknown, T, unknown> {
+  private started = false;
+  constructor(private readonly start: (task: ReturnType<typeof runningTask>) => { value: T } | null) {}
+  next(arg?: unknown): IteratorResult<unknown, T> {
+    if (this.started) return { value: arg as T, done: true };
+    this.started = true;
+    const immediate = this.start(runningTask("until()/call()"));
+    return immediate ? { value: immediate.value, done: true } : PARKED;
+  }
+  throw(error: unknown): never {
+    throw error;
+  }
+}
+
+/**
+ * Waits for a host promise, with its result typed.
+ *
+ * @example
+ * ```ts
+ * const text = yield* until(fs.promises.readFile("config.json", "utf8"));
+ * ```
+ */
+export function until<T>(p: PromiseLike<T>): Awaitable<T> {
+  if (!isThenable(p)) throw new TypeError(`until(p): p must be a promise or thenable, got ${describeValue(p)}`);
+  return {
+    [Symbol.iterator]: () =>
+      new HostIterator<T>((task) => {
+        task.loop.waitHost(task, p, null);
+        return null;
+      }),
+  };
+}
+
+/**
+ * Runs host async work with an `AbortSignal` that aborts if the calling task
+ * is cancelled.
+ *
+ * @example
+ * ```ts
+ * const res = yield* call((signal) => fetch(url, { signal }));
+ * ```
+ */
+export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaitable<T> {
+  if (typeof fn !== "function") throw new TypeError(`call(fn): fn must be a function taking an AbortSignal, got ${describeValue(fn)}`);
+  return {
+    [Symbol.iterator]: () =>
+      new HostIterator<T>((task) => {
+        const controller = new AbortController();
+        const result = fn(controller.signal);
+        if (!isThenable(result)) return { value: result as T };
+        task.loop.waitHost(task, result, controller);
+        return null;
+      }),
+  };
+}

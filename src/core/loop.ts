@@ -1,0 +1,657 @@
+/**
+ * The event loop: a ready queue, a timer heap and a step function.
+ *
+ * A run slice repeats one round after another: fire the timers that are due,
+ * then step every task that was ready when the round began. When nothing is
+ * ready the loop either jumps the virtual clock to the next timer, or arms one
+ * host timer and returns to the host. After a few milliseconds of rounds it
+ * gives way to the host (a macrotask) so host I/O keeps flowing even while
+ * tasks spin on `sleep(0)`.
+ */
+import { CancelledError, RuntimeError } from "./errors.ts";
+import { context } from "./context.ts";
+import { PARK, RESUME, YIELD, type Waitable } from "./protocol.ts";
+import { ReadyQueue } from "./readyqueue.ts";
+import { TimerHeap } from "./timerheap.ts";
+import { Timer } from "./timer.ts";
+import { CANCELLED, DONE, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, Task, WAITING } from "./task.ts";
+import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
+import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
+
+/** How long a run slice may hold the host thread before giving way. */
+const SLICE_MS = 4;
+/** Host timers are armed this early and the rest is polled, for sub-millisecond wake-ups. */
+const TIMER_EARLY_MS = 1.5;
+/** Step timing aims at one clock read per this much work (reading the clock costs ~60 ns). */
+const TIMING_WINDOW_MS = 0.05;
+const MAX_WINDOW = 1024;
+
+let nextLoopId = 1;
+
+/** The single `Waitable` of all sleeping tasks: cancelling a sleep takes the task out of the heap. */
+class SleepWait implements Waitable {
+  constructor(private readonly timers: TimerHeap<Task | Timer>) {}
+  cancelWait(task: Task, error: unknown): void {
+    this.timers.remove(task);
+    task.loop.wakeThrow(task, error);
+  }
+  describe(task: Task): string {
+    return `sleep ${Math.round(task.sleepMs * 1000) / 1000} ms`;
+  }
+}
+
+/** A task parked on a host promise (`yield promise`, `until`, `call`). */
+class HostWait implements Waitable {
+  readonly hostWait = true;
+  private settled = false;
+  constructor(
+    private readonly task: Task,
+    private readonly controller: AbortController | null,
+  ) {}
+  settle(ok: boolean, value: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    const loop = this.task.loop;
+    loop.hostWaits--;
+    if (ok) loop.wake(this.task, value);
+    else loop.wakeThrow(this.task, value);
+  }
+  cancelWait(task: Task, error: unknown): void {
+    this.settled = true;
+    task.loop.hostWaits--;
+    this.controller?.abort(error);
+    task.loop.wakeThrow(task, error);
+  }
+  describe(): string {
+    return "promise";
+  }
+}
+
+/**
+ * An event loop. Most programs never touch it: `run(main())` uses the default
+ * loop. Use it for `runForever`/`stop`, the exception handler, the clock and
+ * inspection.
+ *
+ * @example
+ * ```ts
+ * const loop = getEventLoop();
+ * loop.createTask(blink());
+ * await loop.runUntilComplete(main());
+ * ```
+ */
+export class Loop {
+  readonly id = nextLoopId++;
+  /** @internal */ readonly ready = new ReadyQueue();
+  /** @internal */ readonly timers = new TimerHeap<Task | Timer>();
+  /** @internal tasks parked on a host promise: virtual time stands still for them */ hostWaits = 0;
+  /** @internal tasks parked on a ThreadSafeFlag: only the host can wake them, so no deadlock */ flagWaits = 0;
+  private readonly sleepWait: SleepWait;
+  private readonly virtual: boolean;
+  private virtualNow = 0;
+  private readonly origin = realNow();
+  private nextTaskId = 1;
+  private liveHead: Task | null = null;
+  private liveTail: Task | null = null;
+  private liveCount = 0;
+  private exceptionHandler: ExceptionHandler | null = null;
+  private readonly slowStepMs: number;
+  private readonly onSlowStep: (info: SlowStepInfo) => void;
+  private closed = false;
+  // Host scheduling: `active` while runForever/runUntilComplete drive the loop.
+  private active = false;
+  private stopping = false;
+  private inSlice = false;
+  private slicePending = false;
+  private hostTimer: ReturnType<typeof setTimeout> | null = null;
+  private budgetStart = 0;
+  private lastSliceEnd = -Infinity;
+  private finishDrive: (() => void) | null = null;
+  private deadlockSuspected = false;
+  private deadlockError: RuntimeError | null = null;
+  // Step timing, read once per window of `window` steps (see TIMING_WINDOW_MS).
+  private window = 1;
+  private readonly windowTasks: (Task | undefined)[] = new Array(MAX_WINDOW);
+
+  /** @internal use `newEventLoop()` or `getEventLoop()` */
+  constructor(options: LoopOptions = {}) {
+    checkLoopOptions(options);
+    this.virtual = options.clock === "virtual";
+    this.slowStepMs = options.slowStepMs ?? Infinity;
+    this.onSlowStep = options.onSlowStep ?? defaultSlowStep;
+    this.sleepWait = new SleepWait(this.timers);
+  }
+
+  /** Milliseconds on the loop's clock: virtual time, or real time since the loop was made. */
+  time(): number {
+    return this.virtual ? this.virtualNow : realNow() - this.origin;
+  }
+
+  /** Schedules `coro` as a new task on this loop; it starts after the current task yields. */
+  createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
+    if (!isCoroutine(coro)) {
+      const hint = typeof coro === "function" ? " (call the generator function: createTask(main()), not createTask(main))" : "";
+      throw new TypeError(`coroutine expected: createTask(coro) takes a generator object, got ${describeValue(coro)}${hint}`);
+    }
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError(`createTask(coro, options): options must be an object like { name: "worker" }, got ${describeValue(options)}`);
+    }
+    const name = options?.name;
+    if (name !== undefined && typeof name !== "string") throw new TypeError(`createTask: options.name must be a string, got ${describeValue(name)}`);
+    if (this.closed) throw new RuntimeError("createTask: the event loop is closed");
+    const task = new Task<T>(this, coro, this.nextTaskId++, name);
+    task.livePrev = this.liveTail;
+    if (this.liveTail) this.liveTail.liveNext = task;
+    else this.liveHead = task;
+    this.liveTail = task;
+    this.liveCount++;
+    this.ready.push(task);
+    this.kick();
+    return task;
+  }
+
+  // ---- waking tasks (called by awaitables and primitives) ----
+
+  /** @internal makes a parked task ready; `value` is what its `yield` evaluates to. */
+  wake(task: Task, value: unknown = RESUME): void {
+    task.state = READY;
+    task.waitingOn = null;
+    task.resumeArg = value;
+    task.resumeThrow = false;
+    this.ready.push(task);
+    if (!this.inSlice) this.kick();
+  }
+
+  /** @internal makes a parked task ready to have `error` thrown at its suspension point. */
+  wakeThrow(task: Task, error: unknown): void {
+    this.wake(task, error);
+    task.resumeThrow = true;
+  }
+
+  /** @internal parks the running task in the timer heap. */
+  sleepTask(task: Task, ms: number): void {
+    task.sleepMs = ms;
+    task.state = SLEEPING;
+    task.waitingOn = this.sleepWait;
+    this.timers.push(task, this.time() + ms);
+  }
+
+  /** @internal parks `task` until `thenable` settles; `controller` is aborted if it is cancelled. */
+  waitHost(task: Task, thenable: PromiseLike<unknown>, controller: AbortController | null): void {
+    const wait = new HostWait(task, controller);
+    task.park(wait);
+    this.hostWaits++;
+    try {
+      thenable.then(
+        (v) => wait.settle(true, v),
+        (e) => wait.settle(false, e),
+      );
+    } catch (error) {
+      wait.settle(false, error);
+    }
+  }
+
+  /** @internal calls `fn` after `ms` on the loop's clock. */
+  callLater(ms: number, fn: () => void): Timer {
+    const timer = new Timer(fn, (t) => this.timers.remove(t));
+    this.timers.push(timer, this.time() + Math.max(0, ms));
+    if (!this.inSlice) this.kick();
+    return timer;
+  }
+
+  /** @internal calls `fn` soon, from the loop. */
+  callSoon(fn: () => void): void {
+    this.callLater(0, fn);
+  }
+
+  // ---- the scheduler ----
+
+  /** Steps one task: resume its coroutine, then act on what it yielded. */
+  private step(task: Task): void {
+    task.state = RUNNING;
+    task.steps++;
+    context.task = task;
+    let r: IteratorResult<unknown, unknown>;
+    try {
+      const arg = task.resumeArg;
+      task.resumeArg = undefined;
+      if (task.resumeThrow) {
+        task.resumeThrow = false;
+        r = task.coro.throw(arg);
+      } else {
+        r = task.coro.next(arg);
+      }
+    } catch (error) {
+      context.task = null;
+      this.finish(task, error instanceof CancelledError ? CANCELLED : FAILED, error);
+      return;
+    }
+    context.task = null;
+    if (r.done) {
+      this.finish(task, SUCCEEDED, r.value);
+      return;
+    }
+    const y = r.value;
+    if (y === PARK) {
+      // The awaitable has registered the task where it will be woken.
+    } else if (y === YIELD || y === undefined) {
+      task.state = READY;
+      task.resumeArg = y === YIELD ? RESUME : undefined;
+      this.ready.push(task);
+    } else if (isThenable(y)) {
+      this.waitHost(task, y, null);
+    } else {
+      const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
+      task.state = READY;
+      task.resumeThrow = true;
+      task.resumeArg = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
+      this.ready.push(task);
+    }
+    if (task.cancelPending !== null) this.deliverPendingCancel(task);
+  }
+
+  /** A cancel asked for while the task ran is thrown at the suspension it just reached. */
+  private deliverPendingCancel(task: Task): void {
+    const error = task.cancelPending!;
+    task.cancelPending = null;
+    if (task.state === READY) {
+      task.resumeThrow = true;
+      task.resumeArg = error;
+    } else {
+      task.waitingOn!.cancelWait(task, error);
+    }
+  }
+
+  private finish(task: Task, outcome: number, value: unknown): void {
+    if (task.cancelPending !== null) {
+      // Cancelled right before its coroutine ended: it ends cancelled, as in CPython.
+      if (outcome === SUCCEEDED) {
+        outcome = CANCELLED;
+        value = task.cancelPending;
+      }
+      task.cancelPending = null;
+    }
+    const { livePrev, liveNext } = task;
+    if (livePrev) livePrev.liveNext = liveNext;
+    else this.liveHead = liveNext;
+    if (liveNext) liveNext.livePrev = livePrev;
+    else this.liveTail = livePrev;
+    task.livePrev = task.liveNext = null;
+    this.liveCount--;
+    const awaited = (task.waiters !== null && task.waiters.length > 0) || task.extras?.callbacks != null || task.retrieved;
+    task.settle(outcome, value);
+    if (outcome === FAILED && !awaited) {
+      // Nobody waits for it yet: give them one round to retrieve the error, then report it.
+      this.ready.push(task);
+    }
+  }
+
+  private reportIfUnretrieved(task: Task): void {
+    if (!task.retrieved) {
+      task.retrieved = true;
+      this.callExceptionHandler({ message: "Task exception wasn't retrieved", exception: task.value, future: task });
+    }
+  }
+
+  /** One run slice; see the comment at the top of this file. */
+  private readonly runSlice = (fromHost: boolean): void => {
+    this.slicePending = false;
+    if (this.hostTimer !== null) {
+      clearTimeout(this.hostTimer);
+      this.hostTimer = null;
+    }
+    if (!this.active || this.inSlice) return;
+    const start = realNow();
+    if (fromHost || start - this.lastSliceEnd > SLICE_MS) this.budgetStart = start;
+    const outerLoop = context.loop;
+    const outerTask = context.task;
+    context.loop = this;
+    this.inSlice = true;
+    try {
+      this.rounds();
+    } finally {
+      this.inSlice = false;
+      context.loop = outerLoop;
+      context.task = outerTask;
+      this.lastSliceEnd = realNow();
+    }
+    if (this.stopping) this.endDrive();
+  };
+
+  private rounds(): void {
+    const ready = this.ready;
+    const timers = this.timers;
+    let roundStart = realNow();
+    for (;;) {
+      if (this.stopping) return;
+      if (timers.size > 0) this.fireDueTimers();
+      let n = ready.length;
+      if (n === 0) {
+        if (timers.size > 0 && this.virtual && this.hostWaits === 0) {
+          this.virtualNow = Math.max(this.virtualNow, timers.peek()!.deadline);
+          continue;
+        }
+        this.idle();
+        return;
+      }
+      this.deadlockSuspected = false;
+      // Timing: one clock read per window of steps, so the cost stays off the switch path.
+      const win = this.windowTasks;
+      const size = this.window;
+      let w = 0;
+      let t0 = roundStart;
+      while (n-- > 0) {
+        const task = ready.shift();
+        if (task.state === DONE) {
+          this.reportIfUnretrieved(task);
+          continue;
+        }
+        this.step(task);
+        win[w++] = task;
+        if (w === size) {
+          const t1 = realNow();
+          this.chargeWindow(w, t1 - t0);
+          t0 = t1;
+          w = 0;
+        }
+        if (this.stopping) break;
+      }
+      const roundEnd = realNow();
+      if (w > 0) this.chargeWindow(w, roundEnd - t0);
+      roundStart = roundEnd;
+      if (this.stopping) return;
+      if (roundEnd - this.budgetStart >= SLICE_MS) {
+        this.schedule(true);
+        return;
+      }
+    }
+  }
+
+  /** Shares a window's time among its steps and adapts the window to the step cost. */
+  private chargeWindow(count: number, elapsed: number): void {
+    const win = this.windowTasks;
+    const perStep = elapsed / count;
+    if (count === 1 && elapsed > this.slowStepMs) this.reportSlowStep(win[0]!, elapsed);
+    for (let i = 0; i < count; i++) {
+      const task = win[i]!;
+      win[i] = undefined;
+      task.busyMs += perStep;
+      if (perStep > task.maxStepMs) task.maxStepMs = perStep;
+    }
+    if (this.slowStepMs !== Infinity || elapsed > 1) {
+      // Exact timing: requested by slowStepMs, or because this window held a long step.
+      this.window = 1;
+    } else {
+      const target = perStep > 0 ? TIMING_WINDOW_MS / perStep : MAX_WINDOW;
+      this.window = target >= MAX_WINDOW ? MAX_WINDOW : target < 1 ? 1 : target | 0;
+    }
+  }
+
+  private reportSlowStep(task: Task, durationMs: number): void {
+    try {
+      this.onSlowStep({ task, durationMs });
+    } catch (error) {
+      this.callExceptionHandler({ message: "Exception in onSlowStep", exception: error });
+    }
+  }
+
+  private fireDueTimers(): void {
+    const timers = this.timers;
+    const now = this.time();
+    let top = timers.peek();
+    while (top !== undefined && top.deadline <= now) {
+      timers.pop();
+      if (top instanceof Task) {
+        const late = now - top.deadline;
+        top.lateMs = late;
+        if (late > top.maxLateMs) top.maxLateMs = late;
+        this.wake(top);
+      } else {
+        try {
+          top.fire();
+        } catch (error) {
+          this.callExceptionHandler({ message: "Exception in a timer callback", exception: error });
+        }
+      }
+      top = timers.peek();
+    }
+  }
+
+  /** Nothing is ready: arm a host timer, wait for the host, or report a deadlock. */
+  private idle(): void {
+    const next = this.timers.peek();
+    if (next !== undefined) {
+      if (this.virtual) return; // a host wait is pending; its settlement wakes the loop
+      const delay = next.deadline - this.time();
+      if (delay > TIMER_EARLY_MS + 1) {
+        this.hostTimer = setTimeout(() => this.runSlice(true), delay - TIMER_EARLY_MS);
+      } else {
+        this.schedule(true);
+      }
+      return;
+    }
+    if (!this.virtual || this.hostWaits > 0 || this.flagWaits > 0 || this.liveCount === 0) return;
+    if (!this.deadlockSuspected) {
+      // Give host callbacks one macrotask to wake someone before calling it a deadlock.
+      this.deadlockSuspected = true;
+      this.schedule(true);
+      return;
+    }
+    this.deadlockSuspected = false;
+    this.reportDeadlock();
+  }
+
+  private reportDeadlock(): void {
+    const lines = this.tasks().map((t) => `  task ${t.id} (${t.name}): waiting on ${t.waitingOn ?? t.state}`);
+    const error = new RuntimeError(
+      `deadlock: every task is waiting and nothing can wake them (no timer, no host wait):\n${lines.join("\n")}`,
+    );
+    if (this.deadlockError) {
+      // Their cleanup deadlocked too: give up on it.
+      this.stop();
+      return;
+    }
+    this.deadlockError = error;
+    // Cancel everyone so their cleanup runs; the run then rejects with this report.
+    for (let t = this.liveHead; t; t = t.liveNext) t.cancel("deadlock");
+    this.schedule(true);
+  }
+
+  /** Makes sure a slice will run soon, if the loop is being driven. */
+  private kick(): void {
+    if (this.active && !this.inSlice && !this.slicePending) this.schedule(false);
+  }
+
+  private schedule(macro: boolean): void {
+    if (this.slicePending) return;
+    this.slicePending = true;
+    if (macro) macrotask(() => this.runSlice(true));
+    else queueMicrotask(() => this.runSlice(false));
+  }
+
+  // ---- driving the loop ----
+
+  private drive(): Promise<void> {
+    if (this.closed) return Promise.reject(new RuntimeError("the event loop is closed"));
+    if (this.active) return Promise.reject(new RuntimeError("this event loop is already running"));
+    this.active = true;
+    this.stopping = false;
+    this.deadlockError = null;
+    return new Promise<void>((resolve) => {
+      this.finishDrive = resolve;
+      this.schedule(false);
+    });
+  }
+
+  private endDrive(): void {
+    this.active = false;
+    this.stopping = false;
+    if (this.hostTimer !== null) {
+      clearTimeout(this.hostTimer);
+      this.hostTimer = null;
+    }
+    const finish = this.finishDrive;
+    this.finishDrive = null;
+    finish?.();
+  }
+
+  /** Runs the loop until `stop()` is called. */
+  async runForever(): Promise<void> {
+    await this.drive();
+    this.throwDeadlock();
+  }
+
+  /**
+   * Runs the loop until `aw` finishes and returns its result. Other tasks stay
+   * where they are, for the next run.
+   */
+  async runUntilComplete<T>(aw: Coro<T> | Task<T> | Awaitable<T>): Promise<T> {
+    const task = aw instanceof Task ? (aw as Task<T>) : this.createTask(isCoroutine(aw) ? (aw as Coro<T>) : wrap(aw));
+    if (task.loop !== this) throw new RuntimeError(`${task} belongs to another event loop`);
+    task.retrieved = true;
+    if (!task.done()) {
+      const stop = (): void => this.stop();
+      task.addDoneCallback(stop);
+      try {
+        await this.drive();
+      } finally {
+        task.removeDoneCallback(stop);
+      }
+      if (!task.done()) {
+        this.throwDeadlock();
+        throw new RuntimeError("the event loop stopped before the task completed");
+      }
+    }
+    this.throwDeadlock();
+    return task.result();
+  }
+
+  private throwDeadlock(): void {
+    const error = this.deadlockError;
+    if (error) {
+      this.deadlockError = null;
+      throw error;
+    }
+  }
+
+  /** @internal `run()`: main, then cancel whatever is left and wait for its cleanup. */
+  async runMain<T>(main: Coro<T>): Promise<T> {
+    const task = this.createTask(main, { name: "main" });
+    try {
+      return await this.runUntilComplete(task);
+    } finally {
+      await this.shutdown();
+    }
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.liveCount === 0) return;
+    for (let t = this.liveHead; t; t = t.liveNext) t.cancel();
+    const loop = this;
+    function* waitAll(): Coro<void> {
+      for (let t = loop.liveHead; t; t = loop.liveHead) {
+        if (t === context.task) t = t.liveNext;
+        if (!t) return;
+        try {
+          yield* t;
+        } catch {
+          // Their errors are theirs; shutdown only waits for their cleanup.
+        }
+      }
+    }
+    const waiter = this.createTask(waitAll(), { name: "shutdown" });
+    await this.runUntilComplete(waiter).catch(() => undefined);
+  }
+
+  /** Stops `runForever` (or `runUntilComplete`) after the current step. */
+  stop(): void {
+    if (!this.active) return;
+    this.stopping = true;
+    if (!this.inSlice) {
+      this.endDrive();
+    }
+  }
+
+  /** Closes the loop: it cannot run again. */
+  close(): void {
+    if (this.active) throw new RuntimeError("cannot close a running event loop");
+    this.closed = true;
+  }
+
+  // ---- errors nobody caught ----
+
+  /** Sets the handler for errors nobody retrieved; `null` restores the default. */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== "function") {
+      throw new TypeError(`setExceptionHandler(handler): handler must be a function or null, got ${describeValue(handler)}`);
+    }
+    this.exceptionHandler = handler;
+  }
+
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.exceptionHandler;
+  }
+
+  /** Prints the message, the task and the error's stack to stderr. */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const parts = [context.message];
+    if (context.future) parts.push(`task: ${context.future}`);
+    const e = context.exception;
+    if (e !== undefined) parts.push(e instanceof Error ? (e.stack ?? String(e)) : String(e));
+    console.error(parts.join("\n"));
+  }
+
+  /** Calls the handler set with `setExceptionHandler`, or the default one. */
+  callExceptionHandler(context: ExceptionContext): void {
+    try {
+      if (this.exceptionHandler) this.exceptionHandler(this, context);
+      else this.defaultExceptionHandler(context);
+    } catch (error) {
+      console.error("Unhandled error in the exception handler:", error);
+    }
+  }
+
+  // ---- inspection ----
+
+  /** The unfinished tasks, oldest first, with what each is doing. */
+  tasks(): TaskInfo[] {
+    const list: TaskInfo[] = [];
+    for (let t = this.liveHead; t; t = t.liveNext) {
+      const state = t.state === RUNNING ? "running" : t.state === SLEEPING ? "sleeping" : t.state === WAITING ? "waiting" : "ready";
+      list.push({
+        id: t.id,
+        name: t.name,
+        state,
+        waitingOn: t.waitingOn ? t.waitingOn.describe(t) : null,
+        steps: t.steps,
+        busyMs: t.busyMs,
+        maxStepMs: t.maxStepMs,
+        lateMs: t.lateMs,
+        maxLateMs: t.maxLateMs,
+      });
+    }
+    return list;
+  }
+}
+
+function defaultSlowStep(info: SlowStepInfo): void {
+  console.error(`taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
+}
+
+function checkLoopOptions(options: LoopOptions): void {
+  if (typeof options !== "object" || options === null) throw new TypeError(`LoopOptions must be an object, got ${describeValue(options)}`);
+  const { clock, slowStepMs, onSlowStep } = options;
+  if (clock !== undefined && clock !== "real" && clock !== "virtual") {
+    throw new TypeError(`LoopOptions.clock must be "real" or "virtual", got ${describeValue(clock)}`);
+  }
+  if (slowStepMs !== undefined && !(typeof slowStepMs === "number" && slowStepMs >= 0)) {
+    throw new RangeError(`LoopOptions.slowStepMs must be a number of milliseconds >= 0, got ${describeValue(slowStepMs)}`);
+  }
+  if (onSlowStep !== undefined && typeof onSlowStep !== "function") {
+    throw new TypeError(`LoopOptions.onSlowStep must be a function, got ${describeValue(onSlowStep)}`);
+  }
+}
+
+/** Turns any awaitable into a coroutine, so a task can drive it. */
+export function* wrap<T>(aw: Awaitable<T>): Coro<T> {
+  return yield* aw;
+}

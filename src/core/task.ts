@@ -1,0 +1,285 @@
+/**
+ * A task drives one coroutine on a loop. Its state lives in a few fields whose
+ * meaning is fixed here, once:
+ *
+ * - `state`: READY (in the ready queue), RUNNING (being stepped), SLEEPING (in
+ *   the timer heap), WAITING (parked on `waitingOn`), DONE.
+ * - `resumeArg` / `resumeThrow`: what the next step sends into the coroutine
+ *   (`next(resumeArg)`) or throws into it (`throw(resumeArg)`).
+ * - `cancelPending`: a cancellation asked for while the task was running; it is
+ *   delivered at the task's next suspension point.
+ * - `outcome` and `value`: how it ended (result, error or CancelledError).
+ */
+import { CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
+import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
+import type { Loop } from "./loop.ts";
+import type { Awaitable, Coro } from "./types.ts";
+import type { TimerEntry } from "./timerheap.ts";
+import { WaitQueue } from "./waitqueue.ts";
+import { currentTaskOrNull } from "./context.ts";
+
+export const READY = 0;
+export const RUNNING = 1;
+export const SLEEPING = 2;
+export const WAITING = 3;
+export const DONE = 4;
+
+export const PENDING = 0;
+export const SUCCEEDED = 1;
+export const FAILED = 2;
+export const CANCELLED = 3;
+
+/** Rarely used parts of a task, kept apart so a sleeping task stays small. */
+interface TaskExtras {
+  callbacks: ((task: Task<unknown>) => void)[] | null;
+  controller: AbortController | null;
+  promise: Promise<unknown> | null;
+  settle: ((ok: boolean) => void) | null;
+}
+
+/**
+ * A scheduled coroutine, made by `createTask`. `yield* task` waits for it,
+ * and plain async code can `await task`.
+ *
+ * @example
+ * ```ts
+ * const t = createTask(blink(3), { name: "blink" });
+ * const n = yield* t;   // its return value, or its error re-thrown
+ * ```
+ */
+export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEntry {
+  /** @internal */ state = READY;
+  /** @internal */ resumeArg: unknown = undefined;
+  /** @internal */ resumeThrow = false;
+  /** @internal */ cancelPending: CancelledError | null = null;
+  /** @internal */ waitingOn: Waitable | null = null;
+  /** @internal */ outcome = PENDING;
+  /** @internal */ value: unknown = undefined;
+  /** @internal */ retrieved = false;
+  /** @internal timer heap slot */ deadline = 0;
+  /** @internal */ seq = 0;
+  /** @internal */ heapIndex = -1;
+  /** @internal the length of its current sleep, for inspection */ sleepMs = 0;
+  /** @internal links of the wait queue it is parked in */ qPrev: Task | null = null;
+  /** @internal */ qNext: Task | null = null;
+  /** @internal links of the loop's list of live tasks */ livePrev: Task | null = null;
+  /** @internal */ liveNext: Task | null = null;
+  /** @internal tasks waiting for this one */ waiters: WaitQueue | null = null;
+  /** @internal */ extras: TaskExtras | null = null;
+  /** @internal inspection */ steps = 0;
+  /** @internal */ busyMs = 0;
+  /** @internal */ maxStepMs = 0;
+  /** @internal */ lateMs = 0;
+  /** @internal */ maxLateMs = 0;
+  private customName: string | null;
+
+  /** @internal use `createTask` */
+  constructor(
+    /** @internal */ readonly loop: Loop,
+    /** @internal */ readonly coro: Coro<T>,
+    readonly id: number,
+    name: string | undefined,
+  ) {
+    this.customName = name ?? null;
+  }
+
+  /** The name given at creation, or `task-<id>`. */
+  get name(): string {
+    return this.customName ?? `task-${this.id}`;
+  }
+  set name(value: string) {
+    this.customName = String(value);
+  }
+
+  /**
+   * Asks the task to stop: `CancelledError` is thrown at its suspension point
+   * (at once if it is waiting, at the next one if it is running).
+   * Returns false if the task has already finished.
+   */
+  cancel(msg?: string): boolean {
+    if (this.state === DONE) return false;
+    if (msg !== undefined && typeof msg !== "string") {
+      throw new TypeError(`Task.cancel(msg): msg must be a string, got ${typeof msg}`);
+    }
+    this.extras?.controller?.abort(new CancelledError(msg ?? "task cancelled"));
+    const error = new CancelledError(msg);
+    switch (this.state) {
+      case RUNNING:
+        this.cancelPending ??= error;
+        break;
+      case READY:
+        // Not started yet, or woken but not yet resumed: throw instead of resuming.
+        if (!(this.resumeThrow && this.resumeArg instanceof CancelledError)) {
+          this.resumeThrow = true;
+          this.resumeArg = error;
+        }
+        break;
+      default:
+        this.waitingOn!.cancelWait(this, error);
+    }
+    return true;
+  }
+
+  done(): boolean {
+    return this.state === DONE;
+  }
+
+  cancelled(): boolean {
+    return this.outcome === CANCELLED;
+  }
+
+  /** The return value; throws the task's error, `CancelledError`, or `InvalidStateError` if not done. */
+  result(): T {
+    this.checkFinished("result");
+    this.retrieved = true;
+    if (this.outcome === SUCCEEDED) return this.value as T;
+    throw this.value;
+  }
+
+  /** The error the task failed with, `undefined` if it succeeded. */
+  exception(): unknown {
+    this.checkFinished("exception");
+    this.retrieved = true;
+    return this.outcome === FAILED ? this.value : undefined;
+  }
+
+  private checkFinished(what: string): void {
+    if (this.state !== DONE) throw new InvalidStateError(`${this}: ${what}() asked before the task finished`);
+    if (this.outcome === CANCELLED) {
+      this.retrieved = true;
+      throw this.value;
+    }
+  }
+
+  /** Calls `cb(task)` once when the task finishes (at once, soon, if it already has). */
+  addDoneCallback(cb: (task: Task<T>) => void): void {
+    if (typeof cb !== "function") throw new TypeError("addDoneCallback(cb): cb must be a function");
+    if (this.state === DONE) {
+      this.retrieved = true;
+      this.loop.callSoon(() => cb(this));
+      return;
+    }
+    const extras = this.getExtras();
+    (extras.callbacks ??= []).push(cb as unknown as (task: Task<unknown>) => void);
+  }
+
+  /** Removes a callback added with `addDoneCallback`; returns how many were removed. */
+  removeDoneCallback(cb: (task: Task<T>) => void): number {
+    const list = this.extras?.callbacks;
+    if (!list) return 0;
+    const before = list.length;
+    this.extras!.callbacks = list.filter((c) => c !== (cb as unknown));
+    return before - this.extras!.callbacks.length;
+  }
+
+  /** Aborted when the task is cancelled: pass it to `fetch` and other host APIs. */
+  get signal(): AbortSignal {
+    const extras = this.getExtras();
+    if (!extras.controller) {
+      extras.controller = new AbortController();
+      if (this.outcome === CANCELLED || this.cancelPending) extras.controller.abort(new CancelledError("task cancelled"));
+    }
+    return extras.controller.signal;
+  }
+
+  /** `yield* task` waits for the task and gives its result or throws its error. */
+  [Symbol.iterator](): Iterator<unknown, T, unknown> {
+    return new TaskAwaiter(this);
+  }
+
+  /** A task is a thenable, so plain async code can `await task`. */
+  then<R1 = T, R2 = never>(
+    onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.retrieved = true;
+    const extras = this.getExtras();
+    if (!extras.promise) {
+      extras.promise = new Promise<unknown>((resolve, reject) => {
+        extras.settle = (ok) => (ok ? resolve(this.value) : reject(this.value));
+      });
+      if (this.state === DONE) extras.settle!(this.outcome === SUCCEEDED);
+    }
+    return (extras.promise as Promise<T>).then(onFulfilled, onRejected);
+  }
+
+  toString(): string {
+    return `Task(${this.id}, ${JSON.stringify(this.name)})`;
+  }
+
+  /** @internal */
+  getExtras(): TaskExtras {
+    return (this.extras ??= { callbacks: null, controller: null, promise: null, settle: null });
+  }
+
+  /** @internal parks the task on `on`; the caller has registered it there. */
+  park(on: Waitable): void {
+    this.state = WAITING;
+    this.waitingOn = on;
+  }
+
+  /** @internal called by the loop when the coroutine has ended. */
+  settle(outcome: number, value: unknown): void {
+    this.state = DONE;
+    this.outcome = outcome;
+    this.value = value;
+    this.waitingOn = null;
+    this.waiters?.wakeAll();
+    const extras = this.extras;
+    if (!extras) return;
+    if (outcome === CANCELLED && extras.controller && !extras.controller.signal.aborted) {
+      extras.controller.abort(value);
+    }
+    extras.settle?.(outcome === SUCCEEDED);
+    const callbacks = extras.callbacks;
+    if (callbacks) {
+      extras.callbacks = null;
+      this.retrieved = true;
+      for (const cb of callbacks) {
+        try {
+          cb(this);
+        } catch (error) {
+          this.loop.callExceptionHandler({ message: "Exception in a task done callback", exception: error, future: this });
+        }
+      }
+    }
+  }
+}
+
+/** What `yield* task` drives: parks the awaiting task in the target's waiters. */
+class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
+  constructor(private readonly target: Task<T>) {}
+
+  next(arg?: unknown): IteratorResult<unknown, T> {
+    const target = this.target;
+    if (arg !== RESUME && target.state !== DONE) {
+      const me = currentTaskOrNull();
+      if (!me) throw new RuntimeError("no running event loop: `yield* task` must run inside a task");
+      if (me === target) throw new RuntimeError(`${target} cannot await itself`);
+      (target.waiters ??= new WaitQueue("task")).park(me);
+      me.waitingOn = this;
+      return PARKED;
+    }
+    target.retrieved = true;
+    if (target.outcome === SUCCEEDED) {
+      return target.value === undefined ? (DONE_VOID as IteratorReturnResult<T>) : { value: target.value as T, done: true };
+    }
+    throw target.value;
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  /** Waiting on a task passes the cancellation on; the waiter then sees how it ends. */
+  cancelWait(waiter: Task, error: unknown): void {
+    const msg = error instanceof CancelledError && error.message ? error.message : undefined;
+    if (this.target.cancel(msg)) return;
+    this.target.waiters!.remove(waiter);
+    waiter.loop.wakeThrow(waiter, error);
+  }
+
+  describe(): string {
+    return `task ${this.target.id} (${this.target.name})`;
+  }
+}

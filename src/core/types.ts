@@ -1,0 +1,87 @@
+/**
+ * The public types of taskloop, documented here once.
+ */
+import type { Task } from "./task.ts";
+import type { Loop } from "./loop.ts";
+
+/**
+ * A coroutine returning `T`: the generator object made by calling a
+ * `function*`. It is lazy: nothing runs until a task drives it.
+ *
+ * @example
+ * ```ts
+ * function* readTwice(): Coro<number> { yield* sleep(0.1); return 2; }
+ * ```
+ */
+export type Coro<T = unknown> = Generator<unknown, T, unknown>;
+
+/**
+ * Anything that can follow `yield*` inside a coroutine and produce `T`:
+ * coroutines, tasks, and what `sleep`, `waitFor`, `Event.wait` … return.
+ *
+ * @example
+ * ```ts
+ * const ok: boolean = yield* event.wait();
+ * ```
+ */
+export interface Awaitable<T> {
+  [Symbol.iterator](): Iterator<unknown, T, unknown>;
+}
+
+/** The result type of an awaitable: `ResultOf<Task<number>>` is `number`. */
+export type ResultOf<A> = A extends Awaitable<infer T> ? T : never;
+
+/** Something a lock-like primitive hands out; `using` releases it at block end. */
+export interface Lease extends Disposable {
+  /** Give the lock back; a second call does nothing. */
+  release(): void;
+}
+
+/** What `onSlowStep` receives. */
+export interface SlowStepInfo {
+  task: Task<unknown>;
+  durationMs: number;
+}
+
+/** Options for `newEventLoop` and `run`. */
+export interface LoopOptions {
+  /** `"virtual"`: time starts at 0 and jumps to the next timer whenever nothing is ready. */
+  clock?: "real" | "virtual";
+  /** Report any single task step longer than this many milliseconds. */
+  slowStepMs?: number;
+  /** Called for each slow step; the default prints one line to stderr. */
+  onSlowStep?: (info: SlowStepInfo) => void;
+}
+
+/** One unfinished task, as `loop.tasks()` shows it. */
+export interface TaskInfo {
+  id: number;
+  name: string;
+  state: "ready" | "running" | "sleeping" | "waiting";
+  /** e.g. "sleep 500 ms", "Event", "Lock", "Queue.get", "task 7 (worker)", "promise" */
+  waitingOn: string | null;
+  /** Times resumed. */
+  steps: number;
+  /** Time spent inside its steps. */
+  busyMs: number;
+  /** Longest single step. */
+  maxStepMs: number;
+  /** How late its last timer wake-up ran after the deadline. */
+  lateMs: number;
+  maxLateMs: number;
+}
+
+/** What the loop's exception handler receives. */
+export interface ExceptionContext {
+  message: string;
+  exception?: unknown;
+  future?: Task<unknown>;
+  [key: string]: unknown;
+}
+
+export type ExceptionHandler = (loop: Loop, context: ExceptionContext) => void;
+
+/** Options for `createTask`. */
+export interface TaskOptions {
+  name?: string;
+}

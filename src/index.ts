@@ -1,0 +1,17 @@
+/**
+ * taskloop: MicroPython's asyncio, rebuilt for TypeScript.
+ * This entry uses no host-specific API; see README.md for the tour.
+ */
+export type { Awaitable, Coro, ExceptionContext, ExceptionHandler, Lease, LoopOptions, ResultOf, SlowStepInfo, TaskInfo, TaskOptions } from "./core/types.ts";
+export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, ExceptionGroup, QueueEmpty, QueueFull, BrokenBarrierError, isCancelled } from "./core/errors.ts";
+export { Task } from "./core/task.ts";
+export { Loop } from "./core/loop.ts";
+export { getEventLoop, newEventLoop, createTask, currentTask } from "./core/defaultloop.ts";
+export { run } from "./core/run.ts";
+export { sleep, sleepMs } from "./core/sleep.ts";
+export { until, call } from "./core/hostwait.ts";
+export { waitFor, waitForMs } from "./core/waitfor.ts";
+export { gather, type GatherOptions, type GatherResults, type GatherSettled } from "./core/gather.ts";
+export { Event } from "./sync/event.ts";
+export { ThreadSafeFlag } from "./sync/threadsafeflag.ts";
+export { Lock } from "./sync/lock.ts";

@@ -1,0 +1,91 @@
+import { PARKED, RESUME } from "../core/protocol.ts";
+import { currentTaskOrNull, runningTask } from "../core/context.ts";
+import { RuntimeError } from "../core/errors.ts";
+import { WaitQueue } from "../core/waitqueue.ts";
+import type { Task } from "../core/task.ts";
+import type { Awaitable, Lease } from "../core/types.ts";
+
+/** @internal a lease that releases once, by `release()` or by `using`. */
+export class OnceLease implements Lease {
+  private released = false;
+  constructor(private readonly onRelease: () => void) {}
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    this.onRelease();
+  }
+  [Symbol.dispose](): void {
+    this.release();
+  }
+}
+
+class LockAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown> {
+  constructor(private readonly lock: Lock) {}
+  [Symbol.iterator](): this {
+    return this;
+  }
+  next(arg?: unknown): IteratorResult<unknown, Lease> {
+    const lock = this.lock;
+    if (arg === RESUME) {
+      lock.handedTo = null; // the hand-over has reached its task
+      return { value: lock.lease(), done: true };
+    }
+    if (!lock.locked()) {
+      lock.held = true;
+      return { value: lock.lease(), done: true };
+    }
+    lock.waiters.park(runningTask("Lock.acquire()"));
+    return PARKED;
+  }
+  throw(error: unknown): never {
+    // Cancelled after release() handed it the lock but before it ran: pass the lock on.
+    const lock = this.lock;
+    if (lock.handedTo !== null && lock.handedTo === currentTaskOrNull()) {
+      lock.handedTo = null;
+      lock.release();
+    }
+    throw error;
+  }
+}
+
+/**
+ * A mutual-exclusion lock, handed to waiters in FIFO order.
+ *
+ * @example
+ * ```ts
+ * const bus = new Lock();
+ * function* talk() { using lease = yield* bus.acquire(); yield* sleep(0.01); }
+ * ```
+ */
+export class Lock {
+  /** @internal */ held = false;
+  /** @internal the waiter that release() passed the lock to, until it resumes */ handedTo: Task | null = null;
+  /** @internal */ readonly waiters = new WaitQueue("Lock");
+  private readonly acquireOp = new LockAcquire(this);
+
+  locked(): boolean {
+    return this.held;
+  }
+
+  /** Waits for the lock and gives a lease; `using` releases it at block end. */
+  acquire(): Awaitable<Lease> {
+    return this.acquireOp;
+  }
+
+  /** Releases the lock, handing it straight to the longest waiter. */
+  release(): void {
+    if (!this.held) throw new RuntimeError("Lock.release(): the lock is not locked");
+    const next = this.waiters.shift();
+    if (next) {
+      this.handedTo = next;
+      next.loop.wake(next);
+    } else {
+      this.held = false;
+    }
+  }
+
+  /** @internal */
+  lease(): Lease {
+    return new OnceLease(() => this.release());
+  }
+}

@@ -1,0 +1,82 @@
+import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { runningTask } from "../core/context.ts";
+import { RuntimeError } from "../core/errors.ts";
+import type { Task } from "../core/task.ts";
+import type { Awaitable } from "../core/types.ts";
+
+/**
+ * A flag set by the host (an interrupt handler, a socket callback) to wake one
+ * task. `set()` may be called any number of times from anywhere; `wait()`
+ * clears the flag when it returns. One waiter at a time.
+ *
+ * @example
+ * ```ts
+ * const flag = new ThreadSafeFlag();
+ * sensor.on("data", () => flag.set());
+ * for (;;) { yield* flag.wait(); handle(sensor.read()); }
+ * ```
+ */
+export class ThreadSafeFlag implements Waitable {
+  private flag = false;
+  private waiter: Task | null = null;
+  private readonly waitOp: Awaitable<void> & Iterator<unknown, void, unknown>;
+
+  constructor() {
+    const self = this;
+    this.waitOp = {
+      [Symbol.iterator]() {
+        return this;
+      },
+      next(arg?: unknown): IteratorResult<unknown, void> {
+        if (arg === RESUME || self.flag) {
+          self.flag = false;
+          return DONE_VOID;
+        }
+        self.park(runningTask("ThreadSafeFlag.wait()"));
+        return PARKED;
+      },
+      throw(error: unknown): never {
+        throw error;
+      },
+    };
+  }
+
+  /** Sets the flag and wakes the waiter, if any (an idle loop too). */
+  set(): void {
+    this.flag = true;
+    const task = this.waiter;
+    if (task) {
+      this.waiter = null;
+      task.loop.flagWaits--;
+      task.loop.wake(task);
+    }
+  }
+
+  clear(): void {
+    this.flag = false;
+  }
+
+  /** Waits until the flag is set, then clears it. */
+  wait(): Awaitable<void> {
+    return this.waitOp;
+  }
+
+  private park(task: Task): void {
+    if (this.waiter) throw new RuntimeError(`ThreadSafeFlag.wait(): ${this.waiter} is already waiting; only one task may wait at a time`);
+    this.waiter = task;
+    task.loop.flagWaits++;
+    task.park(this);
+  }
+
+  /** @internal */
+  cancelWait(task: Task, error: unknown): void {
+    this.waiter = null;
+    task.loop.flagWaits--;
+    task.loop.wakeThrow(task, error);
+  }
+
+  /** @internal */
+  describe(): string {
+    return "ThreadSafeFlag";
+  }
+}
