@@ -49,14 +49,14 @@ export function until<T>(p: PromiseLike<T>): Awaitable<T> {
  * const res = yield* call((signal) => fetch(url, { signal }));
  * ```
  */
-export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaitable<T> {
+export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaitable<Awaited<T>> {
   if (typeof fn !== "function") throw new TypeError(`call(fn): fn must be a function taking an AbortSignal, got ${describeValue(fn)}`);
   return {
     [Symbol.iterator]: () =>
-      new HostIterator<T>((task) => {
+      new HostIterator<Awaited<T>>((task) => {
         const controller = new AbortController();
         const result = fn(controller.signal);
-        if (!isThenable(result)) return { value: result as T };
+        if (!isThenable(result)) return { value: result as Awaited<T> };
         task.loop.waitHost(task, result, controller);
         return null;
       }),

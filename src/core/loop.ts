@@ -175,6 +175,14 @@ export class Loop {
     this.timers.push(task, this.time() + ms);
   }
 
+  /** @internal parks the running task in the timer heap until the absolute `deadline` (`schedule`: no drift). */
+  sleepTaskUntil(task: Task, deadline: number): void {
+    task.sleepMs = deadline - this.time();
+    task.state = SLEEPING;
+    task.waitingOn = this.sleepWait;
+    this.timers.push(task, deadline);
+  }
+
   /** @internal parks `task` until `thenable` settles; `controller` is aborted if it is cancelled. */
   waitHost(task: Task, thenable: PromiseLike<unknown>, controller: AbortController | null): void {
     const wait = new HostWait(task, controller);
