@@ -15,3 +15,6 @@ export { gather, type GatherOptions, type GatherResults, type GatherSettled } fr
 export { Event } from "./sync/event.ts";
 export { ThreadSafeFlag } from "./sync/threadsafeflag.ts";
 export { Lock } from "./sync/lock.ts";
+export { schedule, ScheduledTask, type ScheduleStats } from "./tasko/schedule.ts";
+export { suspend } from "./tasko/suspend.ts";
+export { ManagedResource, ResourceHandle, type ManagedResourceOptions, type ResourceLease } from "./tasko/managedresource.ts";

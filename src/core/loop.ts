@@ -14,7 +14,7 @@ import { PARK, RESUME, YIELD, type Waitable } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { Timer } from "./timer.ts";
-import { CANCELLED, DONE, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, Task, WAITING } from "./task.ts";
+import { CANCELLED, DONE, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
@@ -28,17 +28,20 @@ const MAX_WINDOW = 1024;
 
 let nextLoopId = 1;
 
-/** The single `Waitable` of all sleeping tasks: cancelling a sleep takes the task out of the heap. */
-class SleepWait implements Waitable {
-  constructor(private readonly timers: TimerHeap<Task | Timer>) {}
+/**
+ * What a sleeping task waits on: cancelling a sleep takes the task out of the
+ * heap. `sleep()` objects extend it to describe themselves ("sleep 500 ms").
+ */
+export class SleepWait implements Waitable {
   cancelWait(task: Task, error: unknown): void {
-    this.timers.remove(task);
+    task.loop.timers.remove(task);
     task.loop.wakeThrow(task, error);
   }
   describe(task: Task): string {
-    return `sleep ${Math.round(task.sleepMs * 1000) / 1000} ms`;
+    return `sleep until ${Math.round(task.deadline * 1000) / 1000} ms`;
   }
 }
+const sleepUntil = new SleepWait();
 
 /** A task parked on a host promise (`yield promise`, `until`, `call`). */
 class HostWait implements Waitable {
@@ -85,7 +88,6 @@ export class Loop {
   /** @internal */ readonly timers = new TimerHeap<Task | Timer>();
   /** @internal tasks parked on a host promise: virtual time stands still for them */ hostWaits = 0;
   /** @internal tasks parked on a ThreadSafeFlag: only the host can wake them, so no deadlock */ flagWaits = 0;
-  private readonly sleepWait: SleepWait;
   private readonly virtual: boolean;
   private virtualNow = 0;
   private readonly origin = realNow();
@@ -118,7 +120,6 @@ export class Loop {
     this.virtual = options.clock === "virtual";
     this.slowStepMs = options.slowStepMs ?? Infinity;
     this.onSlowStep = options.onSlowStep ?? defaultSlowStep;
-    this.sleepWait = new SleepWait(this.timers);
   }
 
   /** Milliseconds on the loop's clock: virtual time, or real time since the loop was made. */
@@ -155,8 +156,8 @@ export class Loop {
   wake(task: Task, value: unknown = RESUME): void {
     task.state = READY;
     task.waitingOn = null;
-    task.resumeArg = value;
-    task.resumeThrow = false;
+    task.data = value;
+    task.flags &= ~THROW;
     this.ready.push(task);
     if (!this.inSlice) this.kick();
   }
@@ -164,22 +165,20 @@ export class Loop {
   /** @internal makes a parked task ready to have `error` thrown at its suspension point. */
   wakeThrow(task: Task, error: unknown): void {
     this.wake(task, error);
-    task.resumeThrow = true;
+    task.flags |= THROW;
   }
 
-  /** @internal parks the running task in the timer heap. */
-  sleepTask(task: Task, ms: number): void {
-    task.sleepMs = ms;
+  /** @internal parks the running task in the timer heap; `wait` describes the sleep. */
+  sleepTask(task: Task, ms: number, wait: SleepWait): void {
     task.state = SLEEPING;
-    task.waitingOn = this.sleepWait;
+    task.waitingOn = wait;
     this.timers.push(task, this.time() + ms);
   }
 
   /** @internal parks the running task in the timer heap until the absolute `deadline` (`schedule`: no drift). */
   sleepTaskUntil(task: Task, deadline: number): void {
-    task.sleepMs = deadline - this.time();
     task.state = SLEEPING;
-    task.waitingOn = this.sleepWait;
+    task.waitingOn = sleepUntil;
     this.timers.push(task, deadline);
   }
 
@@ -220,10 +219,10 @@ export class Loop {
     context.task = task;
     let r: IteratorResult<unknown, unknown>;
     try {
-      const arg = task.resumeArg;
-      task.resumeArg = undefined;
-      if (task.resumeThrow) {
-        task.resumeThrow = false;
+      const arg = task.data;
+      task.data = undefined;
+      if (task.flags & THROW) {
+        task.flags &= ~THROW;
         r = task.coro.throw(arg);
       } else {
         r = task.coro.next(arg);
@@ -243,40 +242,43 @@ export class Loop {
       // The awaitable has registered the task where it will be woken.
     } else if (y === YIELD || y === undefined) {
       task.state = READY;
-      task.resumeArg = y === YIELD ? RESUME : undefined;
+      task.data = y === YIELD ? RESUME : undefined;
       this.ready.push(task);
     } else if (isThenable(y)) {
       this.waitHost(task, y, null);
     } else {
       const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
       task.state = READY;
-      task.resumeThrow = true;
-      task.resumeArg = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
+      task.flags |= THROW;
+      task.data = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
       this.ready.push(task);
     }
-    if (task.cancelPending !== null) this.deliverPendingCancel(task);
+    if (this.selfCancel !== null) this.deliverSelfCancel(task);
   }
 
+  /** @internal a cancel asked for while the task ran; thrown at its next suspension */
+  selfCancel: CancelledError | null = null;
+
   /** A cancel asked for while the task ran is thrown at the suspension it just reached. */
-  private deliverPendingCancel(task: Task): void {
-    const error = task.cancelPending!;
-    task.cancelPending = null;
+  private deliverSelfCancel(task: Task): void {
+    const error = this.selfCancel!;
+    this.selfCancel = null;
     if (task.state === READY) {
-      task.resumeThrow = true;
-      task.resumeArg = error;
+      task.flags |= THROW;
+      task.data = error;
     } else {
       task.waitingOn!.cancelWait(task, error);
     }
   }
 
   private finish(task: Task, outcome: number, value: unknown): void {
-    if (task.cancelPending !== null) {
+    if (this.selfCancel !== null) {
       // Cancelled right before its coroutine ended: it ends cancelled, as in CPython.
       if (outcome === SUCCEEDED) {
         outcome = CANCELLED;
-        value = task.cancelPending;
+        value = this.selfCancel;
       }
-      task.cancelPending = null;
+      this.selfCancel = null;
     }
     const { livePrev, liveNext } = task;
     if (livePrev) livePrev.liveNext = liveNext;
@@ -377,19 +379,20 @@ export class Loop {
   /** Shares a window's time among its steps and adapts the window to the step cost. */
   private chargeWindow(count: number, elapsed: number): void {
     const win = this.windowTasks;
-    const perStep = elapsed / count;
+    // Whole microseconds stay small integers (Smis), so the stats take no heap boxes per task.
+    const perStepUs = Math.round((elapsed * 1000) / count);
     if (count === 1 && elapsed > this.slowStepMs) this.reportSlowStep(win[0]!, elapsed);
     for (let i = 0; i < count; i++) {
       const task = win[i]!;
       win[i] = undefined;
-      task.busyMs += perStep;
-      if (perStep > task.maxStepMs) task.maxStepMs = perStep;
+      task.busyUs += perStepUs;
+      if (perStepUs > task.maxStepUs) task.maxStepUs = perStepUs;
     }
     if (this.slowStepMs !== Infinity || elapsed > 1) {
       // Exact timing: requested by slowStepMs, or because this window held a long step.
       this.window = 1;
     } else {
-      const target = perStep > 0 ? TIMING_WINDOW_MS / perStep : MAX_WINDOW;
+      const target = perStepUs > 0 ? (TIMING_WINDOW_MS * 1000) / perStepUs : MAX_WINDOW;
       this.window = target >= MAX_WINDOW ? MAX_WINDOW : target < 1 ? 1 : target | 0;
     }
   }
@@ -409,9 +412,9 @@ export class Loop {
     while (top !== undefined && top.deadline <= now) {
       timers.pop();
       if (top instanceof Task) {
-        const late = now - top.deadline;
-        top.lateMs = late;
-        if (late > top.maxLateMs) top.maxLateMs = late;
+        const lateUs = Math.round((now - top.deadline) * 1000);
+        top.lateUs = lateUs;
+        if (lateUs > top.maxLateUs) top.maxLateUs = lateUs;
         this.wake(top);
       } else {
         try {
@@ -631,10 +634,10 @@ export class Loop {
         state,
         waitingOn: t.waitingOn ? t.waitingOn.describe(t) : null,
         steps: t.steps,
-        busyMs: t.busyMs,
-        maxStepMs: t.maxStepMs,
-        lateMs: t.lateMs,
-        maxLateMs: t.maxLateMs,
+        busyMs: t.busyUs / 1000,
+        maxStepMs: t.maxStepUs / 1000,
+        lateMs: t.lateUs / 1000,
+        maxLateMs: t.maxLateUs / 1000,
       });
     }
     return list;

@@ -4,11 +4,13 @@
  *
  * - `state`: READY (in the ready queue), RUNNING (being stepped), SLEEPING (in
  *   the timer heap), WAITING (parked on `waitingOn`), DONE.
- * - `resumeArg` / `resumeThrow`: what the next step sends into the coroutine
- *   (`next(resumeArg)`) or throws into it (`throw(resumeArg)`).
- * - `cancelPending`: a cancellation asked for while the task was running; it is
- *   delivered at the task's next suspension point.
- * - `outcome` and `value`: how it ended (result, error or CancelledError).
+ * - `data`: while the task runs, what the next step sends into the coroutine
+ *   (`next(data)`), or throws into it (`throw(data)`) when `flags & THROW`;
+ *   once it is DONE, its result or error. One field for both keeps tasks small.
+ * - `flags`: THROW, RETRIEVED (someone has seen the outcome), and the outcome
+ *   (PENDING, SUCCEEDED, FAILED, CANCELLED) in the bits above them.
+ * - A cancellation asked for while the task is running waits in
+ *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
 import { CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
@@ -29,12 +31,20 @@ export const SUCCEEDED = 1;
 export const FAILED = 2;
 export const CANCELLED = 3;
 
+/** Bits of `Task.flags`. */
+export const THROW = 1;
+export const RETRIEVED = 2;
+const OUTCOME_SHIFT = 2;
+
 /** Rarely used parts of a task, kept apart so a sleeping task stays small. */
 interface TaskExtras {
   callbacks: ((task: Task<unknown>) => void)[] | null;
+  /** Tasks parked in `yield* task`. */
+  waiters: WaitQueue | null;
   controller: AbortController | null;
   promise: Promise<unknown> | null;
   settle: ((ok: boolean) => void) | null;
+  name: string | null;
 }
 
 /**
@@ -49,29 +59,22 @@ interface TaskExtras {
  */
 export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEntry {
   /** @internal */ state = READY;
-  /** @internal */ resumeArg: unknown = undefined;
-  /** @internal */ resumeThrow = false;
-  /** @internal */ cancelPending: CancelledError | null = null;
+  /** @internal see the top of this file */ data: unknown = undefined;
+  /** @internal */ flags = 0;
   /** @internal */ waitingOn: Waitable | null = null;
-  /** @internal */ outcome = PENDING;
-  /** @internal */ value: unknown = undefined;
-  /** @internal */ retrieved = false;
   /** @internal timer heap slot */ deadline = 0;
   /** @internal */ seq = 0;
   /** @internal */ heapIndex = -1;
-  /** @internal the length of its current sleep, for inspection */ sleepMs = 0;
   /** @internal links of the wait queue it is parked in */ qPrev: Task | null = null;
   /** @internal */ qNext: Task | null = null;
   /** @internal links of the loop's list of live tasks */ livePrev: Task | null = null;
   /** @internal */ liveNext: Task | null = null;
-  /** @internal tasks waiting for this one */ waiters: WaitQueue | null = null;
   /** @internal */ extras: TaskExtras | null = null;
   /** @internal inspection */ steps = 0;
-  /** @internal */ busyMs = 0;
-  /** @internal */ maxStepMs = 0;
-  /** @internal */ lateMs = 0;
-  /** @internal */ maxLateMs = 0;
-  private customName: string | null;
+  /** @internal microseconds */ busyUs = 0;
+  /** @internal */ maxStepUs = 0;
+  /** @internal */ lateUs = 0;
+  /** @internal */ maxLateUs = 0;
 
   /** @internal use `createTask` */
   constructor(
@@ -80,15 +83,15 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     readonly id: number,
     name: string | undefined,
   ) {
-    this.customName = name ?? null;
+    if (name !== undefined) this.getExtras().name = name;
   }
 
   /** The name given at creation, or `task-<id>`. */
   get name(): string {
-    return this.customName ?? `task-${this.id}`;
+    return this.extras?.name ?? `task-${this.id}`;
   }
   set name(value: string) {
-    this.customName = String(value);
+    this.getExtras().name = String(value);
   }
 
   /**
@@ -105,13 +108,13 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     const error = new CancelledError(msg);
     switch (this.state) {
       case RUNNING:
-        this.cancelPending ??= error;
+        this.loop.selfCancel ??= error;
         break;
       case READY:
         // Not started yet, or woken but not yet resumed: throw instead of resuming.
-        if (!(this.resumeThrow && this.resumeArg instanceof CancelledError)) {
-          this.resumeThrow = true;
-          this.resumeArg = error;
+        if (!(this.flags & THROW && this.data instanceof CancelledError)) {
+          this.flags |= THROW;
+          this.data = error;
         }
         break;
       default:
@@ -177,7 +180,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     const extras = this.getExtras();
     if (!extras.controller) {
       extras.controller = new AbortController();
-      if (this.outcome === CANCELLED || this.cancelPending) extras.controller.abort(new CancelledError("task cancelled"));
+      if (this.outcome === CANCELLED || (this.state === RUNNING && this.loop.selfCancel)) extras.controller.abort(new CancelledError("task cancelled"));
     }
     return extras.controller.signal;
   }
@@ -209,7 +212,30 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** @internal */
   getExtras(): TaskExtras {
-    return (this.extras ??= { callbacks: null, controller: null, promise: null, settle: null });
+    return (this.extras ??= { callbacks: null, waiters: null, controller: null, promise: null, settle: null, name: null });
+  }
+
+  /** @internal how it ended: PENDING, SUCCEEDED, FAILED or CANCELLED */
+  get outcome(): number {
+    return this.flags >> OUTCOME_SHIFT;
+  }
+
+  /** @internal its result or error, once DONE */
+  get value(): unknown {
+    return this.state === DONE ? this.data : undefined;
+  }
+
+  /** @internal whether someone has seen (or will see) how it ended */
+  get retrieved(): boolean {
+    return (this.flags & RETRIEVED) !== 0;
+  }
+  set retrieved(seen: boolean) {
+    this.flags = seen ? this.flags | RETRIEVED : this.flags & ~RETRIEVED;
+  }
+
+  /** @internal */
+  get waiters(): WaitQueue | null {
+    return this.extras?.waiters ?? null;
   }
 
   /** @internal parks the task on `on`; the caller has registered it there. */
@@ -221,12 +247,12 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   /** @internal called by the loop when the coroutine has ended. */
   settle(outcome: number, value: unknown): void {
     this.state = DONE;
-    this.outcome = outcome;
-    this.value = value;
+    this.flags = (this.flags & RETRIEVED) | (outcome << OUTCOME_SHIFT);
+    this.data = value;
     this.waitingOn = null;
-    this.waiters?.wakeAll();
     const extras = this.extras;
     if (!extras) return;
+    extras.waiters?.wakeAll();
     if (outcome === CANCELLED && extras.controller && !extras.controller.signal.aborted) {
       extras.controller.abort(value);
     }
@@ -256,7 +282,7 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
       const me = currentTaskOrNull();
       if (!me) throw new RuntimeError("no running event loop: `yield* task` must run inside a task");
       if (me === target) throw new RuntimeError(`${target} cannot await itself`);
-      (target.waiters ??= new WaitQueue("task")).park(me);
+      (target.getExtras().waiters ??= new WaitQueue("task")).park(me);
       me.waitingOn = this;
       return PARKED;
     }
