@@ -564,8 +564,10 @@ export class Loop {
         if (!t) return;
         try {
           yield* t;
-        } catch {
-          // Their errors are theirs; shutdown only waits for their cleanup.
+        } catch (error) {
+          if (!(error instanceof CancelledError)) {
+            loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception: error, future: t });
+          }
         }
       }
     }
