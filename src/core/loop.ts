@@ -556,12 +556,15 @@ export class Loop {
 
   private async shutdown(): Promise<void> {
     if (this.liveCount === 0) return;
-    for (let t = this.liveHead; t; t = t.liveNext) t.cancel();
+    const leftover: Task[] = [];
+    for (let t = this.liveHead; t; t = t.liveNext) {
+      t.retrieved = true; // the shutdown task awaits it and reports its error
+      leftover.push(t);
+    }
+    for (const t of leftover) t.cancel();
     const loop = this;
     function* waitAll(): Coro<void> {
-      for (let t = loop.liveHead; t; t = loop.liveHead) {
-        if (t === context.task) t = t.liveNext;
-        if (!t) return;
+      for (const t of leftover) {
         try {
           yield* t;
         } catch (error) {

@@ -237,6 +237,9 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   get waiters(): WaitQueue | null {
     return this.extras?.waiters ?? null;
   }
+  set waiters(queue: WaitQueue | null) {
+    this.getExtras().waiters = queue;
+  }
 
   /** @internal parks the task on `on`; the caller has registered it there. */
   park(on: Waitable): void {
