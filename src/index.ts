@@ -15,6 +15,12 @@ export { gather, type GatherOptions, type GatherResults, type GatherSettled } fr
 export { Event } from "./sync/event.ts";
 export { ThreadSafeFlag } from "./sync/threadsafeflag.ts";
 export { Lock } from "./sync/lock.ts";
+export { Semaphore, BoundedSemaphore } from "./sync/semaphore.ts";
+export { Condition } from "./sync/condition.ts";
+export { Queue } from "./sync/queue.ts";
+export { Barrier } from "./sync/barrier.ts";
+export { taskGroup, TaskGroup } from "./structure/taskgroup.ts";
+export { shield } from "./structure/shield.ts";
 export { schedule, ScheduledTask, type ScheduleStats } from "./tasko/schedule.ts";
 export { suspend } from "./tasko/suspend.ts";
 export { ManagedResource, ResourceHandle, type ManagedResourceOptions, type ResourceLease } from "./tasko/managedresource.ts";
