@@ -25,6 +25,8 @@ const TIMER_EARLY_MS = 1.5;
 /** Step timing aims at one clock read per this much work (reading the clock costs ~60 ns). */
 const TIMING_WINDOW_MS = 0.05;
 const MAX_WINDOW = 1024;
+/** `heapIndex` of a task its timer has woken and that has not run since (its lateness is still to be measured). */
+const TIMER_WOKEN = -2;
 
 let nextLoopId = 1;
 
@@ -166,6 +168,19 @@ export class Loop {
   wakeThrow(task: Task, error: unknown): void {
     this.wake(task, error);
     task.flags |= THROW;
+  }
+
+  /** Tasks woken by a ThreadSafeFlag during the current step; see `wakeSoon`. */
+  private readonly afterStep: Task[] = [];
+
+  /**
+   * @internal wakes `task` once the current step has ended, as MicroPython's
+   * I/O poll does for a ThreadSafeFlag: a task that sets the flag and then
+   * yields runs again before the task it woke.
+   */
+  wakeSoon(task: Task): void {
+    if (this.inSlice && context.task !== null) this.afterStep.push(task);
+    else this.wake(task);
   }
 
   /** @internal parks the running task in the timer heap; `wait` describes the sleep. */
@@ -355,7 +370,9 @@ export class Loop {
           this.reportIfUnretrieved(task);
           continue;
         }
+        if (task.heapIndex === TIMER_WOKEN) this.recordLateness(task);
         this.step(task);
+        if (this.afterStep.length !== 0) this.flushAfterStep();
         win[w++] = task;
         if (w === size) {
           const t1 = realNow();
@@ -374,6 +391,11 @@ export class Loop {
         return;
       }
     }
+  }
+
+  private flushAfterStep(): void {
+    for (const task of this.afterStep) this.wake(task);
+    this.afterStep.length = 0;
   }
 
   /** Shares a window's time among its steps and adapts the window to the step cost. */
@@ -405,6 +427,17 @@ export class Loop {
     }
   }
 
+  /**
+   * How late a timer-woken task runs after its deadline, measured as its step
+   * starts: a task woken on time but stuck behind a slow step still ran late.
+   */
+  private recordLateness(task: Task): void {
+    task.heapIndex = -1;
+    const lateUs = Math.round((this.time() - task.deadline) * 1000);
+    task.lateUs = lateUs;
+    if (lateUs > task.maxLateUs) task.maxLateUs = lateUs;
+  }
+
   private fireDueTimers(): void {
     const timers = this.timers;
     const now = this.time();
@@ -412,9 +445,7 @@ export class Loop {
     while (top !== undefined && top.deadline <= now) {
       timers.pop();
       if (top instanceof Task) {
-        const lateUs = Math.round((now - top.deadline) * 1000);
-        top.lateUs = lateUs;
-        if (lateUs > top.maxLateUs) top.maxLateUs = lateUs;
+        top.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
         this.wake(top);
       } else {
         try {

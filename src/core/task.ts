@@ -111,11 +111,10 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
         this.loop.selfCancel ??= error;
         break;
       case READY:
-        // Not started yet, or woken but not yet resumed: throw instead of resuming.
-        if (!(this.flags & THROW && this.data instanceof CancelledError)) {
-          this.flags |= THROW;
-          this.data = error;
-        }
+        // Not started yet, or woken but not yet resumed: throw instead of resuming
+        // (a newer cancellation replaces an older one, so its message wins).
+        this.flags |= THROW;
+        this.data = error;
         break;
       default:
         this.waitingOn!.cancelWait(this, error);

@@ -1,9 +1,10 @@
-import { CancelledError, TimeoutError } from "./errors.ts";
+import { TimeoutError } from "./errors.ts";
+import { runningTask } from "./context.ts";
 import { getEventLoop } from "./defaultloop.ts";
-import { Task } from "./task.ts";
+import { SLEEPING, Task } from "./task.ts";
 import { wrap } from "./loop.ts";
 import { describeValue, isCoroutine } from "./host.ts";
-import { toMs } from "./sleep.ts";
+import { sleepMs, toMs } from "./sleep.ts";
 import type { Awaitable, Coro } from "./types.ts";
 
 /** @internal a task for `aw`: itself if it is one, else a new task driving it. */
@@ -53,23 +54,57 @@ export function waitForMs<T>(aw: Awaitable<T>, ms: number | null): Awaitable<T> 
   return waitForTask(aw, ms === null ? null : toMs(ms, "waitForMs(aw, ms): ms", 1));
 }
 
+/**
+ * The algorithm of MicroPython's `wait_for`, whose test suite is our reference:
+ * a runner task awaits `aw` while the waiter sleeps for the timeout. When `aw`
+ * ends first, the runner cancels the waiter's sleep and leaves it the outcome.
+ * When the timeout ends first, the waiter cancels the runner (which passes the
+ * cancellation on to `aw`), waits for it so `aw`'s cleanup has run, and throws
+ * TimeoutError. When the waiter itself is cancelled, it cancels the runner
+ * and gives up at once.
+ */
 function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
   const task = toTask(aw, "waitFor");
   if (ms === null) return yield* task;
-  let timedOut = false;
-  const timer = task.loop.callLater(ms, () => {
-    timedOut = true;
-    task.cancel();
-  });
-  try {
-    const value = yield* task;
-    // It swallowed the cancellation and returned: the deadline still passed.
-    if (timedOut) throw new TimeoutError();
-    return value;
-  } catch (error) {
-    if (timedOut && error instanceof CancelledError) throw new TimeoutError();
-    throw error;
-  } finally {
-    timer.cancel();
+  const waiter = runningTask("waitFor()");
+  type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
+  const handed: { outcome: Outcome | null } = { outcome: null };
+  // The CancelledError the runner threw into the waiter: any other one came from outside.
+  let runnerCancel: unknown = null;
+  function* runner(): Coro<void> {
+    let result: Outcome;
+    try {
+      result = { ok: true, value: yield* task };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    if (waiter.state === SLEEPING && waiter.cancel()) {
+      handed.outcome = result;
+      runnerCancel = waiter.data;
+    }
   }
+  const runnerTask = task.loop.createTask(runner(), { name: `waitFor(${task.name})` });
+  const cancelRunner = (): void => {
+    runnerTask.cancel();
+    // A runner cancelled before it ever ran cannot pass the cancellation on.
+    if (runnerTask.steps === 0) task.cancel();
+  };
+  try {
+    yield* sleepMs(ms);
+  } catch (error) {
+    const settled = handed.outcome;
+    if (error !== runnerCancel || settled === null) {
+      cancelRunner();
+      throw error;
+    }
+    if (settled.ok) return settled.value;
+    throw settled.error;
+  }
+  cancelRunner();
+  try {
+    yield* runnerTask;
+  } catch {
+    // The runner only ever ends cancelled here; what counts is the timeout.
+  }
+  throw new TimeoutError();
 }

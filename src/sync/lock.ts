@@ -30,7 +30,7 @@ class LockAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown>
       lock.handedTo = null; // the hand-over has reached its task
       return { value: lock.lease(), done: true };
     }
-    if (!lock.locked()) {
+    if (!lock.held) {
       lock.held = true;
       return { value: lock.lease(), done: true };
     }
@@ -63,8 +63,13 @@ export class Lock {
   /** @internal */ readonly waiters = new WaitQueue("Lock");
   private readonly acquireOp = new LockAcquire(this);
 
+  /**
+   * Whether the lock is held. While release() has handed it to a waiter that
+   * has not run yet, it reads false (as in MicroPython and CPython), yet a
+   * newcomer still queues behind that waiter.
+   */
   locked(): boolean {
-    return this.held;
+    return this.held && this.handedTo === null;
   }
 
   /** Waits for the lock and gives a lease; `using` releases it at block end. */
@@ -74,7 +79,7 @@ export class Lock {
 
   /** Releases the lock, handing it straight to the longest waiter. */
   release(): void {
-    if (!this.held) throw new RuntimeError("Lock.release(): the lock is not locked");
+    if (!this.held || this.handedTo !== null) throw new RuntimeError("Lock.release(): the lock is not locked");
     const next = this.waiters.shift();
     if (next) {
       this.handedTo = next;

@@ -48,7 +48,7 @@ export class ThreadSafeFlag implements Waitable {
     if (task) {
       this.waiter = null;
       task.loop.flagWaits--;
-      task.loop.wake(task);
+      task.loop.wakeSoon(task);
     }
   }
 
