@@ -14,7 +14,7 @@ import { PARK, RESUME, YIELD, type Waitable } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { Timer } from "./timer.ts";
-import { CANCELLED, DONE, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
+import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
@@ -104,6 +104,10 @@ export class Loop {
   // Host scheduling: `active` while runForever/runUntilComplete drive the loop.
   private active = false;
   private stopping = false;
+  /** Set when something must be handled right after the current step (stop, a deferred wake): one check per step. */
+  private interrupted = false;
+  /** Failed tasks nobody awaited yet; reported at the end of the round unless retrieved by then. */
+  private readonly unretrieved: Task[] = [];
   private inSlice = false;
   private slicePending = false;
   private hostTimer: ReturnType<typeof setTimeout> | null = null;
@@ -179,8 +183,12 @@ export class Loop {
    * yields runs again before the task it woke.
    */
   wakeSoon(task: Task): void {
-    if (this.inSlice && context.task !== null) this.afterStep.push(task);
-    else this.wake(task);
+    if (this.inSlice && context.task !== null) {
+      this.afterStep.push(task);
+      this.interrupted = true;
+    } else {
+      this.wake(task);
+    }
   }
 
   /** @internal parks the running task in the timer heap; `wait` describes the sleep. */
@@ -304,16 +312,16 @@ export class Loop {
     this.liveCount--;
     const awaited = (task.waiters !== null && task.waiters.length > 0) || task.extras?.callbacks != null || task.retrieved;
     task.settle(outcome, value);
-    if (outcome === FAILED && !awaited) {
-      // Nobody waits for it yet: give them one round to retrieve the error, then report it.
-      this.ready.push(task);
-    }
+    // Nobody waits for it yet: the rest of the round may still retrieve the error.
+    if (outcome === FAILED && !awaited) this.unretrieved.push(task);
   }
 
-  private reportIfUnretrieved(task: Task): void {
-    if (!task.retrieved) {
-      task.retrieved = true;
-      this.callExceptionHandler({ message: "Task exception wasn't retrieved", exception: task.value, future: task });
+  private reportUnretrieved(): void {
+    for (const task of this.unretrieved.splice(0)) {
+      if (!task.retrieved) {
+        task.retrieved = true;
+        this.callExceptionHandler({ message: "Task exception wasn't retrieved", exception: task.value, future: task });
+      }
     }
   }
 
@@ -366,13 +374,8 @@ export class Loop {
       let t0 = roundStart;
       while (n-- > 0) {
         const task = ready.shift();
-        if (task.state === DONE) {
-          this.reportIfUnretrieved(task);
-          continue;
-        }
         if (task.heapIndex === TIMER_WOKEN) this.recordLateness(task);
         this.step(task);
-        if (this.afterStep.length !== 0) this.flushAfterStep();
         win[w++] = task;
         if (w === size) {
           const t1 = realNow();
@@ -380,11 +383,12 @@ export class Loop {
           t0 = t1;
           w = 0;
         }
-        if (this.stopping) break;
+        if (this.interrupted && this.handleInterrupt()) break;
       }
       const roundEnd = realNow();
       if (w > 0) this.chargeWindow(w, roundEnd - t0);
       roundStart = roundEnd;
+      if (this.unretrieved.length !== 0) this.reportUnretrieved();
       if (this.stopping) return;
       if (roundEnd - this.budgetStart >= SLICE_MS) {
         this.schedule(true);
@@ -393,9 +397,12 @@ export class Loop {
     }
   }
 
-  private flushAfterStep(): void {
+  /** Deferred wakes join the ready queue; returns true when the loop must stop now. */
+  private handleInterrupt(): boolean {
     for (const task of this.afterStep) this.wake(task);
     this.afterStep.length = 0;
+    this.interrupted = this.stopping;
+    return this.stopping;
   }
 
   /** Shares a window's time among its steps and adapts the window to the step cost. */
@@ -517,6 +524,7 @@ export class Loop {
     if (this.active) return Promise.reject(new RuntimeError("this event loop is already running"));
     this.active = true;
     this.stopping = false;
+    this.interrupted = this.afterStep.length !== 0;
     this.deadlockError = null;
     return new Promise<void>((resolve) => {
       this.finishDrive = resolve;
@@ -613,6 +621,7 @@ export class Loop {
   stop(): void {
     if (!this.active) return;
     this.stopping = true;
+    this.interrupted = true;
     if (!this.inSlice) {
       this.endDrive();
     }
