@@ -36,9 +36,12 @@ export const THROW = 1;
 export const RETRIEVED = 2;
 const OUTCOME_SHIFT = 2;
 
+type DoneCallback = (task: Task<unknown>) => void;
+
 /** Rarely used parts of a task, kept apart so a sleeping task stays small. */
 interface TaskExtras {
-  callbacks: ((task: Task<unknown>) => void)[] | null;
+  /** One callback, or several: most tasks have at most one (gather's), so no array for it. */
+  callbacks: DoneCallback | DoneCallback[] | null;
   /** Tasks parked in `yield* task`. */
   waiters: WaitQueue | null;
   controller: AbortController | null;
@@ -162,16 +165,19 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
       return;
     }
     const extras = this.getExtras();
-    (extras.callbacks ??= []).push(cb as unknown as (task: Task<unknown>) => void);
+    const fn = cb as unknown as DoneCallback;
+    const list = extras.callbacks;
+    extras.callbacks = list === null ? fn : Array.isArray(list) ? (list.push(fn), list) : [list, fn];
   }
 
   /** Removes a callback added with `addDoneCallback`; returns how many were removed. */
   removeDoneCallback(cb: (task: Task<T>) => void): number {
     const list = this.extras?.callbacks;
     if (!list) return 0;
-    const before = list.length;
-    this.extras!.callbacks = list.filter((c) => c !== (cb as unknown));
-    return before - this.extras!.callbacks.length;
+    const all = Array.isArray(list) ? list : [list];
+    const kept = all.filter((c) => c !== (cb as unknown));
+    this.extras!.callbacks = kept.length === 0 ? null : kept;
+    return all.length - kept.length;
   }
 
   /** Aborted when the task is cancelled: pass it to `fetch` and other host APIs. */
@@ -263,13 +269,16 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (callbacks) {
       extras.callbacks = null;
       this.retrieved = true;
-      for (const cb of callbacks) {
-        try {
-          cb(this);
-        } catch (error) {
-          this.loop.callExceptionHandler({ message: "Exception in a task done callback", exception: error, future: this });
-        }
-      }
+      if (Array.isArray(callbacks)) for (const cb of callbacks) this.callDone(cb);
+      else this.callDone(callbacks);
+    }
+  }
+
+  private callDone(cb: DoneCallback): void {
+    try {
+      cb(this);
+    } catch (error) {
+      this.loop.callExceptionHandler({ message: "Exception in a task done callback", exception: error, future: this });
     }
   }
 }
