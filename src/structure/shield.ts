@@ -1,0 +1,64 @@
+/**
+ * `shield(aw)`: wait for work without passing a cancellation on to it.
+ */
+import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { runningTask } from "../core/context.ts";
+import { RuntimeError } from "../core/errors.ts";
+import { DONE, SUCCEEDED, type Task } from "../core/task.ts";
+import { WaitQueue } from "../core/waitqueue.ts";
+import { describeValue } from "../core/host.ts";
+import { toTask } from "../core/waitfor.ts";
+import type { Awaitable } from "../core/types.ts";
+
+/** One task waiting through the shield: parked among the inner task's waiters. */
+class ShieldWait<T> implements Iterator<unknown, T, unknown>, Waitable {
+  constructor(private readonly inner: Task<T>) {}
+
+  next(arg?: unknown): IteratorResult<unknown, T> {
+    const inner = this.inner;
+    if (arg !== RESUME && inner.state !== DONE) {
+      const me = runningTask("shield()");
+      if (me === inner) throw new RuntimeError(`shield(): ${inner} cannot wait for itself`);
+      (inner.getExtras().waiters ??= new WaitQueue("task")).park(me);
+      me.waitingOn = this;
+      return PARKED;
+    }
+    inner.retrieved = true;
+    if (inner.outcome === SUCCEEDED) return { value: inner.value as T, done: true };
+    throw inner.value; // its error, or CancelledError if it was cancelled
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  /** The waiter is cancelled: it stops waiting at once, and the inner task runs on. */
+  cancelWait(waiter: Task, error: unknown): void {
+    this.inner.waiters!.remove(waiter);
+    waiter.loop.wakeThrow(waiter, error);
+  }
+
+  describe(): string {
+    return `shield(task ${this.inner.id} (${this.inner.name}))`;
+  }
+}
+
+/**
+ * Waits for `aw` (a coroutine becomes a task at once) without passing a
+ * cancellation on to it, as CPython's `asyncio.shield`: if the waiting task
+ * is cancelled, it gets `CancelledError` at once while `aw` keeps running.
+ * If `aw` itself is cancelled, the waiter gets `CancelledError`.
+ *
+ * @example
+ * ```ts
+ * // The flash write must not be torn, even if this handler is cancelled.
+ * yield* shield(writeSettings(settings));
+ * ```
+ */
+export function shield<T>(aw: Awaitable<T>): Awaitable<T> {
+  if (typeof aw === "function") {
+    throw new TypeError(`shield(aw): expected a coroutine, a task or an awaitable, got ${describeValue(aw)} (call the generator function first: shield(work()))`);
+  }
+  const inner = toTask(aw, "shield(aw)");
+  return { [Symbol.iterator]: () => new ShieldWait(inner) };
+}

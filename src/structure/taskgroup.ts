@@ -1,0 +1,235 @@
+/**
+ * `taskGroup(body)`: structured concurrency with CPython 3.11's `TaskGroup`
+ * semantics.
+ *
+ * The body runs inline in the calling task. When it ends the group waits for
+ * every child. The first failure that is not a cancellation (of the body or
+ * of a child) aborts the group: the other children are cancelled, the body is
+ * interrupted with `CancelledError` at its suspension point if it is still
+ * running, everything is awaited, and then one `ExceptionGroup` carries every
+ * non-cancellation error in the order they happened. Cancelling the task
+ * running the group cancels all children, and the group re-throws the
+ * `CancelledError` once they have finished.
+ */
+import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { runningTask } from "../core/context.ts";
+import { CancelledError, ExceptionGroup, RuntimeError } from "../core/errors.ts";
+import { describeValue, isCoroutine } from "../core/host.ts";
+import { DONE, READY, RUNNING, THROW, type Task } from "../core/task.ts";
+import type { Awaitable, Coro, TaskOptions } from "../core/types.ts";
+
+/**
+ * The handle a `taskGroup` body gets, to start children with `createTask`.
+ *
+ * @example
+ * ```ts
+ * yield* taskGroup(function* (tg) {
+ *   tg.createTask(blink(3), { name: "blink" });
+ *   tg.createTask(readSensor());
+ * });
+ * ```
+ */
+export class TaskGroup {
+  private readonly children = new Set<Task>();
+  /** @internal non-cancellation errors, in the order they happened */ readonly errors: unknown[] = [];
+  /** @internal the body has ended */ exiting = false;
+  /** @internal a failure or a cancellation is shutting the group down */ aborting = false;
+  /** @internal the cancellation that reached the task while it waited for the children */ cancelledBy: CancelledError | null = null;
+  private bodyInterrupted = false;
+  /** The task running the group while it is parked waiting for the children. */
+  private closer: Task | null = null;
+
+  /** @internal made by `taskGroup` */
+  constructor(private readonly parent: Task) {}
+
+  /**
+   * Starts `coro` as a child task of the group. Throws `RuntimeError` once
+   * the group is shutting down (after a failure or cancellation) or finished.
+   */
+  createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
+    if (this.exiting && this.children.size === 0) {
+      throw new RuntimeError("TaskGroup.createTask(): the task group has finished; start children while its body or its children still run");
+    }
+    if (this.aborting) {
+      throw new RuntimeError("TaskGroup.createTask(): the task group is shutting down (a task failed or the group was cancelled)");
+    }
+    const task = this.parent.loop.createTask(coro, options);
+    this.children.add(task);
+    task.addDoneCallback(this.childDone);
+    return task;
+  }
+
+  /** @internal cancels every unfinished child. */
+  abort(): void {
+    this.aborting = true;
+    for (const child of this.children) child.cancel();
+  }
+
+  /** @internal waits until every child has finished; never throws. */
+  waitChildren(): Awaitable<void> {
+    return { [Symbol.iterator]: () => new ChildrenWait(this) };
+  }
+
+  /** @internal */
+  childCount(): number {
+    return this.children.size;
+  }
+
+  /** @internal parks the task running the group until the children have finished. */
+  park(task: Task, wait: ChildrenWait): void {
+    this.closer = task;
+    task.park(wait);
+  }
+
+  /** @internal wakes the parked task once no child is left. */
+  wakeCloserIfDone(): void {
+    const closer = this.closer;
+    if (closer !== null && this.children.size === 0) {
+      this.closer = null;
+      closer.loop.wake(closer);
+    }
+  }
+
+  /**
+   * A child has finished. As in CPython, the group hears of it one step
+   * later ("call soon"): the other tasks already due in this round run first,
+   * so children failing at the same moment all fail before any is cancelled.
+   */
+  private readonly childDone = (child: Task): void => {
+    this.parent.loop.callSoon(() => this.onChildDone(child));
+  };
+
+  private onChildDone(child: Task): void {
+    this.children.delete(child);
+    this.wakeCloserIfDone();
+    if (child.cancelled()) return;
+    const error = child.exception();
+    if (error === undefined) return;
+    this.errors.push(error);
+    if (this.parent.state === DONE) {
+      this.parent.loop.callExceptionHandler({
+        message: `${child} failed but the task running its task group, ${this.parent}, has already finished`,
+        exception: error,
+        future: child,
+      });
+      return;
+    }
+    if (!this.aborting && !this.bodyInterrupted) {
+      this.abort();
+      this.bodyInterrupted = true;
+      if (!this.exiting) interrupt(this.parent, new CancelledError(`task group aborted: ${child} failed`));
+    }
+  }
+}
+
+/** Parks the group's task until the last child is done. */
+class ChildrenWait implements Iterator<unknown, void, unknown>, Waitable {
+  constructor(private readonly group: TaskGroup) {}
+
+  next(arg?: unknown): IteratorResult<unknown, void> {
+    if (arg === RESUME || this.group.childCount() === 0) return { value: undefined, done: true };
+    this.group.park(runningTask("taskGroup()"), this);
+    return PARKED;
+  }
+
+  throw(error: unknown): never {
+    throw error;
+  }
+
+  /** Cancelled while waiting for the children: cancel them (once), and keep waiting for them. */
+  cancelWait(_task: Task, error: unknown): void {
+    const group = this.group;
+    if (!group.aborting) {
+      group.cancelledBy = error instanceof CancelledError ? error : new CancelledError();
+      group.abort();
+    }
+    group.wakeCloserIfDone();
+  }
+
+  describe(): string {
+    const n = this.group.childCount();
+    return `taskGroup (${n} ${n === 1 ? "child" : "children"} left)`;
+  }
+}
+
+/**
+ * Throws `error` into `task` at its suspension point, as `task.cancel()`
+ * would, but without aborting the task's `signal`: the task runs on after the
+ * group, so its signal must stay usable (CPython "uncancels" it likewise).
+ */
+function interrupt(task: Task, error: CancelledError): void {
+  switch (task.state) {
+    case DONE:
+      return;
+    case RUNNING:
+      task.loop.selfCancel ??= error;
+      return;
+    case READY:
+      // Woken but not resumed yet: throw instead of resuming (unless a cancellation is already due).
+      if (!(task.flags & THROW && task.data instanceof CancelledError)) {
+        task.flags |= THROW;
+        task.data = error;
+      }
+      return;
+    default:
+      task.waitingOn!.cancelWait(task, error);
+  }
+}
+
+/**
+ * Runs `body(tg)` in the calling task; children started with
+ * `tg.createTask()` run concurrently, and the group ends when the body and
+ * every child have ended. Gives the body's result. If the body or a child
+ * fails (other than by cancellation), the rest are cancelled and awaited and
+ * an `ExceptionGroup` with every error, in the order they happened, is
+ * thrown. Cancelling the calling task cancels every child and re-throws the
+ * `CancelledError` once they have finished.
+ *
+ * @example
+ * ```ts
+ * const total = yield* taskGroup(function* (tg) {
+ *   const a = tg.createTask(readSensor("a"));
+ *   const b = tg.createTask(readSensor("b"));
+ *   return (yield* a) + (yield* b);
+ * });
+ * ```
+ */
+export function taskGroup<T>(body: (tg: TaskGroup) => Coro<T>): Awaitable<T> {
+  if (typeof body !== "function") {
+    throw new TypeError(`taskGroup(body): body must be a generator function taking the group, like function* (tg) { … }, got ${describeValue(body)}`);
+  }
+  return runGroup(body);
+}
+
+function* runGroup<T>(body: (tg: TaskGroup) => Coro<T>): Coro<T> {
+  const group = new TaskGroup(runningTask("taskGroup()"));
+  let result: T | undefined;
+  let bodyFailed = false;
+  let bodyError: unknown;
+  const coro = body(group);
+  if (!isCoroutine(coro)) {
+    throw new TypeError(`taskGroup(body): body must be a generator function (function*), but it returned ${describeValue(coro)}`);
+  }
+  try {
+    result = yield* coro;
+  } catch (error) {
+    bodyFailed = true;
+    bodyError = error;
+  }
+  group.exiting = true;
+  let cancelled: CancelledError | null = null;
+  if (bodyFailed) {
+    if (bodyError instanceof CancelledError) cancelled = bodyError;
+    else group.errors.push(bodyError);
+    if (!group.aborting) group.abort();
+  }
+  yield* group.waitChildren();
+  cancelled ??= group.cancelledBy;
+  const errors = group.errors;
+  if (errors.length > 0) {
+    const n = errors.length;
+    throw new ExceptionGroup(`unhandled errors in a TaskGroup (${n} sub-exception${n === 1 ? "" : "s"})`, errors);
+  }
+  if (cancelled !== null) throw cancelled;
+  return result as T;
+}
