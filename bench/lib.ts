@@ -78,7 +78,7 @@ export interface TlScheduled {
   stats: { runs: number; overruns: number; maxLateMs: number };
 }
 export interface Taskloop {
-  run<T>(main: Coro<T>, options?: { clock?: "real" | "virtual" }): Promise<T>;
+  run<T>(main: Coro<T>, options?: { clock?: "real" | "virtual"; slowStepMs?: number; onSlowStep?: (info: unknown) => void }): Promise<T>;
   createTask<T>(coro: Coro<T>): TlTask<T>;
   sleep(seconds: number): Aw<void>;
   sleepMs(ms: number): Aw<void>;

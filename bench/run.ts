@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { IMPLS, type Impl, type Params, type Sample, type Workload } from "./lib.ts";
 import { median } from "./stats.ts";
-import { awaitNullRate, floorRate, switchWorkload } from "./workloads/switch.ts";
+import { awaitNullRate, floorRate, switchWorkload, taskloopSwitch } from "./workloads/switch.ts";
 import { spawnWorkload } from "./workloads/spawn.ts";
 import { sleepersWorkload } from "./workloads/sleepers.ts";
 import { pingpongWorkload } from "./workloads/pingpong.ts";
@@ -171,17 +171,26 @@ for (const w of WORKLOADS) {
 
 // Reference lines: bare generator floor and plain `await null`, same repetition count.
 const refReps = params.quick ? 3 : 5;
+// The floor and taskloop's switch are interleaved here, so their ratio comes from the same moments.
 const floorXs: number[] = [];
 const awaitNullXs: number[] = [];
+const switchXs: number[] = [];
+const slowStepXs: number[] = [];
+const rateOf = (s: Sample | string): number => (typeof s === "string" ? NaN : s.yields_per_s!);
 for (let rep = 0; rep < refReps; rep++) {
   gc();
   floorXs.push(await floorRate(params));
+  gc();
+  switchXs.push(rateOf(await taskloopSwitch(params, undefined)));
+  gc();
+  slowStepXs.push(rateOf(await taskloopSwitch(params, 1000)));
   gc();
   awaitNullXs.push(await awaitNullRate(params));
 }
 const floor = median(floorXs);
 const awaitNull = median(awaitNullXs);
-const tlSwitch = rows.find((r) => r.workload === "switch")?.values.taskloop;
+const tlSwitch = median(switchXs);
+const tlSlowStep = median(slowStepXs);
 
 const header = ["workload", "metric", "taskloop", "node", "effection", "cpython", "vs node", "vs effection", "vs cpython"];
 const body = rows.map((r) => [
@@ -191,6 +200,7 @@ console.log(`\ntaskloop bench${params.quick ? " (quick)" : ""} - medians; "vs X"
 console.log(table([header, ...body]));
 console.log(`\nfloor (bare generator resume, 1000 gens round-robin): ${fmt(floor)} resumes/s`);
 console.log(`  taskloop switch is ${tlSwitch ? `${(floor / tlSwitch).toFixed(1)}x below the floor (floor_rate / taskloop_rate)` : "n/a"}`);
+console.log(`  taskloop switch beside it: ${fmt(tlSwitch)} yields/s; with slowStepMs on (every step timed): ${fmt(tlSlowStep)} yields/s (${((1 - tlSlowStep / tlSwitch) * 100).toFixed(0)}% slower)`);
 console.log(`node \`await null\` switch (1000 async fns): ${fmt(awaitNull)} yields/s` +
   (tlSwitch ? `; taskloop/await-null = ${(tlSwitch / awaitNull).toFixed(2)}x` : ""));
 
@@ -214,7 +224,9 @@ const results = {
   rows,
   reference: {
     floor_resumes_per_s: floor, floor_samples: floorXs,
+    taskloop_switch_samples: switchXs,
     floor_over_taskloop_switch: tlSwitch ? floor / tlSwitch : null,
+    taskloop_switch_slowstep_yields_per_s: tlSlowStep, slowstep_samples: slowStepXs,
     node_await_null_yields_per_s: awaitNull, await_null_samples: awaitNullXs,
   },
   notes,

@@ -1,6 +1,6 @@
 /** 1. switch: TASKS tasks each giving way ROUNDS times. Also the floor and `await null` lines. */
 import { all, run as erun, sleep as esleep, spawn } from "effection";
-import { giveWay, now, withTaskloop, type Params, type Workload } from "../lib.ts";
+import { giveWay, now, withTaskloop, type Params, type Sample, type Workload } from "../lib.ts";
 
 const size = (p: Params) => ({ tasks: 1000, rounds: p.quick ? 200 : 1000 });
 const rate = (n: number, t0: number) => ({ yields_per_s: (n * 1000) / (now() - t0) });
@@ -12,23 +12,7 @@ export const switchWorkload: Workload = {
   notes: { node: "await setImmediate", effection: "sleep(0) = setTimeout 0 (1 ms clamp); 1000 x 100 (x 20 quick)" },
   python: "switch.py",
   run: {
-    taskloop: (p) =>
-      withTaskloop([], async (tl) => {
-        const { tasks, rounds } = size(p);
-        function* worker() {
-          for (let i = 0; i < rounds; i++) yield* tl.sleep(0);
-        }
-        const t0 = now();
-        await tl.run(
-          (function* () {
-            const ts = [];
-            for (let i = 0; i < tasks; i++) ts.push(tl.createTask(worker()));
-            yield* tl.gather(...ts);
-          })(),
-          { clock: "real" },
-        );
-        return rate(tasks * rounds, t0);
-      }),
+    taskloop: (p) => taskloopSwitch(p, undefined),
     node: async (p) => {
       const { tasks, rounds } = size(p);
       const worker = async () => {
@@ -56,6 +40,29 @@ export const switchWorkload: Workload = {
     },
   },
 };
+
+/**
+ * taskloop's switch workload; with `slowStepMs` set, every step is timed
+ * exactly (the inspection-cost line compares the two).
+ */
+export function taskloopSwitch(p: Params, slowStepMs: number | undefined): Promise<Sample | string> {
+  return withTaskloop([], async (tl) => {
+    const { tasks, rounds } = size(p);
+    function* worker() {
+      for (let i = 0; i < rounds; i++) yield* tl.sleep(0);
+    }
+    const t0 = now();
+    await tl.run(
+      (function* () {
+        const ts = [];
+        for (let i = 0; i < tasks; i++) ts.push(tl.createTask(worker()));
+        yield* tl.gather(...ts);
+      })(),
+      slowStepMs === undefined ? { clock: "real" } : { clock: "real", slowStepMs, onSlowStep: () => {} },
+    );
+    return rate(tasks * rounds, t0);
+  });
+}
 
 /** Lower bound for any generator scheduler: resume N generators round-robin, no scheduler. */
 export async function floorRate(p: Params): Promise<number> {
