@@ -183,12 +183,17 @@ export class Loop {
    * yields runs again before the task it woke.
    */
   wakeSoon(task: Task): void {
-    if (this.inSlice && context.task !== null) {
-      this.afterStep.push(task);
-      this.interrupted = true;
-    } else {
+    if (!(this.inSlice && context.task !== null)) {
       this.wake(task);
+      return;
     }
+    // Ready from now on (a cancel() meanwhile turns the resume into a throw); queued after the step.
+    task.state = READY;
+    task.waitingOn = null;
+    task.data = RESUME;
+    task.flags &= ~THROW;
+    this.afterStep.push(task);
+    this.interrupted = true;
   }
 
   /** @internal parks the running task in the timer heap; `wait` describes the sleep. */
@@ -399,7 +404,7 @@ export class Loop {
 
   /** Deferred wakes join the ready queue; returns true when the loop must stop now. */
   private handleInterrupt(): boolean {
-    for (const task of this.afterStep) this.wake(task);
+    for (const task of this.afterStep) this.ready.push(task);
     this.afterStep.length = 0;
     this.interrupted = this.stopping;
     return this.stopping;

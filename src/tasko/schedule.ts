@@ -139,7 +139,8 @@ function* drive(self: ScheduledTask, loop: Loop, period: number, fn: (...args: n
   let k = 0;
   let deadline = base;
   for (;;) {
-    const late = loop.time() - deadline;
+    const started = loop.time();
+    const late = started - deadline;
     stats.runs++;
     if (late > stats.maxLateMs) stats.maxLateMs = late;
     try {
@@ -163,13 +164,19 @@ function* drive(self: ScheduledTask, loop: Loop, period: number, fn: (...args: n
       k = 0;
     }
     const next = base + ++k * period;
-    if (end > next) {
-      // Falling behind: start the next one at once (after giving way once) and
-      // count from now, instead of a burst of catch-up runs.
+    if (end > next && end - started > period) {
+      // The invocation itself overran: start the next one at once (after giving
+      // way once) and count from now, instead of a burst of catch-up runs.
       stats.overruns++;
       base = deadline = end;
       k = 0;
       yield;
+    } else if (end > next) {
+      // Woken late (other work held the loop), not an overrun: skip the deadlines
+      // already missed and stay on the grid, so a hiccup causes neither a burst nor drift.
+      k = Math.floor((end - base) / period) + 1;
+      deadline = sleeper.deadline = base + k * period;
+      yield* sleepUntilDeadline;
     } else {
       deadline = sleeper.deadline = next;
       yield* sleepUntilDeadline;

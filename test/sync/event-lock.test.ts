@@ -129,3 +129,27 @@ test("`using lease = yield* lock.acquire()` releases the lock at block end, also
 test("Lock.release of an unlocked lock throws RuntimeError", () => {
   assert.throws(() => new Lock().release(), (e: unknown) => e instanceof RuntimeError && /not locked/.test(e.message));
 });
+
+test("a ThreadSafeFlag waiter cancelled in the same step that set the flag resumes once, with CancelledError", async () => {
+  await run(function* () {
+    const flag = new ThreadSafeFlag();
+    let resumes = 0;
+    const w = createTask(function* () {
+      try {
+        yield* flag.wait();
+      } finally {
+        resumes++;
+      }
+    }());
+    yield* sleep(0);
+    flag.set();
+    w.cancel();
+    yield* sleep(0.1);
+    assert.equal(w.cancelled(), true);
+    assert.equal(resumes, 1);
+    const next = createTask(function* () { yield* flag.wait(); return "flag still usable"; }());
+    yield* sleep(0);
+    flag.set();
+    assert.equal(yield* next, "flag still usable");
+  }, virtual);
+});

@@ -273,3 +273,23 @@ test("stats.maxLateMs reports how late an invocation started when another task h
     assert.ok(maxLateMs >= 25 && maxLateMs < 60, `maxLateMs ${maxLateMs}`);
   }, { clock: "real" });
 });
+
+test("a late wake-up caused by another task's long step is not an overrun: the schedule stays on its grid (real clock)", async () => {
+  const starts: number[] = [];
+  await run(function* () {
+    const loop = getEventLoop();
+    const s = schedule(100, () => void starts.push(loop.time()));
+    yield* sleepMs(55);
+    const until = performance.now() + 25; // hold the loop for 25 ms: 2-3 deadlines are missed
+    while (performance.now() < until) { /* the classic blocking mistake */ }
+    yield* sleepMs(100);
+    s.cancel();
+    assert.equal(s.stats.overruns, 0);
+  }, { clock: "real" });
+  const base = starts[0]!;
+  // After the hiccup: one run at once, the missed deadlines skipped, then back on base + k * 10 ms.
+  const last = starts[starts.length - 1]!;
+  const offGrid = (last - base) % 10;
+  assert.ok(offGrid < 4 || offGrid > 9.5, `last run ${offGrid.toFixed(2)} ms off the 10 ms grid`);
+  assert.ok(starts.length <= 17, `no burst of catch-up runs (${starts.length} runs in ~180 ms)`);
+});
