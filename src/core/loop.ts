@@ -116,9 +116,8 @@ export class Loop {
   private finishDrive: (() => void) | null = null;
   private deadlockSuspected = false;
   private deadlockError: RuntimeError | null = null;
-  // Step timing, read once per window of `window` steps (see TIMING_WINDOW_MS).
+  /** Steps per clock read (see chargeWindow). */
   private window = 1;
-  private readonly windowTasks: (Task | undefined)[] = new Array(MAX_WINDOW);
 
   /** @internal use `newEventLoop()` or `getEventLoop()` */
   constructor(options: LoopOptions = {}) {
@@ -358,9 +357,14 @@ export class Loop {
   private rounds(): void {
     const ready = this.ready;
     const timers = this.timers;
-    let roundStart = realNow();
-    for (;;) {
-      if (this.stopping) return;
+    // Step timing reads the clock once per window of `size` steps (see chargeWindow);
+    // the window also paces the slice budget, so short steps cost no clock reads.
+    let t0 = realNow();
+    let w = 0;
+    let size = this.window;
+    let last: Task | null = null;
+    outer: for (;;) {
+      if (this.stopping) break;
       if (timers.size > 0) this.fireDueTimers();
       let n = ready.length;
       if (n === 0) {
@@ -369,37 +373,33 @@ export class Loop {
           continue;
         }
         this.idle();
-        return;
+        break;
       }
       this.deadlockSuspected = false;
-      // Timing: one clock read per window of steps, so the cost stays off the switch path.
-      const win = this.windowTasks;
-      const size = this.window;
-      let w = 0;
-      let t0 = roundStart;
       while (n-- > 0) {
         const task = ready.shift();
         if (task.heapIndex === TIMER_WOKEN) this.recordLateness(task);
         this.step(task);
-        win[w++] = task;
-        if (w === size) {
+        last = task;
+        if (++w >= size) {
           const t1 = realNow();
-          this.chargeWindow(w, t1 - t0);
+          this.chargeWindow(task, w, t1 - t0);
           t0 = t1;
           w = 0;
+          size = this.window;
+          if (t1 - this.budgetStart >= SLICE_MS) {
+            // Give way to the host; the rest of the ready queue runs in the next slice.
+            if (this.interrupted) this.handleInterrupt();
+            if (!this.stopping) this.schedule(true);
+            break outer;
+          }
         }
-        if (this.interrupted && this.handleInterrupt()) break;
+        if (this.interrupted && this.handleInterrupt()) break outer;
       }
-      const roundEnd = realNow();
-      if (w > 0) this.chargeWindow(w, roundEnd - t0);
-      roundStart = roundEnd;
       if (this.unretrieved.length !== 0) this.reportUnretrieved();
-      if (this.stopping) return;
-      if (roundEnd - this.budgetStart >= SLICE_MS) {
-        this.schedule(true);
-        return;
-      }
     }
+    if (w > 0 && last !== null) this.chargeWindow(last, w, realNow() - t0);
+    if (this.unretrieved.length !== 0) this.reportUnretrieved();
   }
 
   /** Deferred wakes join the ready queue; returns true when the loop must stop now. */
@@ -410,24 +410,28 @@ export class Loop {
     return this.stopping;
   }
 
-  /** Shares a window's time among its steps and adapts the window to the step cost. */
-  private chargeWindow(count: number, elapsed: number): void {
-    const win = this.windowTasks;
+  /**
+   * Charges a window of `count` steps that took `elapsed` ms, then sizes the
+   * next window so that it lasts about TIMING_WINDOW_MS. A window of one step
+   * is exact: that is every step once steps are slow, and always with
+   * slowStepMs. A longer window (steps of a few hundred ns, where a clock read
+   * would cost as much as the step) is charged to the task that ended it, like
+   * a sampling profiler; the window length is jittered so that tasks taking
+   * turns in a fixed order are all sampled, each in proportion to its steps.
+   */
+  private chargeWindow(task: Task, count: number, elapsed: number): void {
     // Whole microseconds stay small integers (Smis), so the stats take no heap boxes per task.
-    const perStepUs = Math.round((elapsed * 1000) / count);
-    if (count === 1 && elapsed > this.slowStepMs) this.reportSlowStep(win[0]!, elapsed);
-    for (let i = 0; i < count; i++) {
-      const task = win[i]!;
-      win[i] = undefined;
-      task.busyUs += perStepUs;
-      if (perStepUs > task.maxStepUs) task.maxStepUs = perStepUs;
-    }
+    const us = Math.round(elapsed * 1000);
+    task.busyUs += us;
+    const perStepUs = count === 1 ? us : Math.round(us / count);
+    if (perStepUs > task.maxStepUs) task.maxStepUs = perStepUs;
+    if (count === 1 && elapsed > this.slowStepMs) this.reportSlowStep(task, elapsed);
     if (this.slowStepMs !== Infinity || elapsed > 1) {
-      // Exact timing: requested by slowStepMs, or because this window held a long step.
       this.window = 1;
     } else {
-      const target = perStepUs > 0 ? (TIMING_WINDOW_MS * 1000) / perStepUs : MAX_WINDOW;
-      this.window = target >= MAX_WINDOW ? MAX_WINDOW : target < 1 ? 1 : target | 0;
+      const target = (TIMING_WINDOW_MS * count) / Math.max(elapsed, 1e-6);
+      const jittered = target * (0.75 + 0.5 * Math.random());
+      this.window = jittered >= MAX_WINDOW ? MAX_WINDOW : jittered < 1 ? 1 : jittered | 0;
     }
   }
 
