@@ -14,6 +14,22 @@ export class CancelledError extends Error {
   override name = "CancelledError";
 }
 
+/**
+ * @internal a CancelledError without a captured stack. Cancellation is control
+ * flow, the stack would only show who called cancel(), and capturing it costs
+ * more than the rest of a cancellation put together.
+ */
+export function cancellation(msg?: string): CancelledError {
+  const E = Error as { stackTraceLimit?: number };
+  const limit = E.stackTraceLimit;
+  E.stackTraceLimit = 0;
+  try {
+    return new CancelledError(msg);
+  } finally {
+    E.stackTraceLimit = limit;
+  }
+}
+
 /** Thrown by `waitFor` when the awaited work did not finish in time. */
 export class TimeoutError extends Error {
   override name = "TimeoutError";

@@ -12,7 +12,7 @@
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
-import { CancelledError, InvalidStateError, RuntimeError } from "./errors.ts";
+import { CancelledError, InvalidStateError, RuntimeError, cancellation } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
 import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
@@ -107,8 +107,8 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (msg !== undefined && typeof msg !== "string") {
       throw new TypeError(`Task.cancel(msg): msg must be a string, got ${typeof msg}`);
     }
-    this.extras?.controller?.abort(new CancelledError(msg ?? "task cancelled"));
-    const error = new CancelledError(msg);
+    this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
+    const error = cancellation(msg);
     switch (this.state) {
       case RUNNING:
         this.loop.selfCancel ??= error;
@@ -185,7 +185,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     const extras = this.getExtras();
     if (!extras.controller) {
       extras.controller = new AbortController();
-      if (this.outcome === CANCELLED || (this.state === RUNNING && this.loop.selfCancel)) extras.controller.abort(new CancelledError("task cancelled"));
+      if (this.outcome === CANCELLED || (this.state === RUNNING && this.loop.selfCancel)) extras.controller.abort(cancellation("task cancelled"));
     }
     return extras.controller.signal;
   }
