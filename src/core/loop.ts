@@ -16,6 +16,8 @@ import { TimerHeap } from "./timerheap.ts";
 import { Timer } from "./timer.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
+import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
+import { checkLoopOptions, defaultSlowStep } from "./options.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
 /** How long a run slice may hold the host thread before giving way. */
@@ -29,48 +31,6 @@ const MAX_WINDOW = 1024;
 const TIMER_WOKEN = -2;
 
 let nextLoopId = 1;
-
-/**
- * What a sleeping task waits on: cancelling a sleep takes the task out of the
- * heap. `sleep()` objects extend it to describe themselves ("sleep 500 ms").
- */
-export class SleepWait implements Waitable {
-  cancelWait(task: Task, error: unknown): void {
-    task.loop.timers.remove(task);
-    task.loop.wakeThrow(task, error);
-  }
-  describe(task: Task): string {
-    return `sleep until ${Math.round(task.deadline * 1000) / 1000} ms`;
-  }
-}
-const sleepUntil = new SleepWait();
-
-/** A task parked on a host promise (`yield promise`, `until`, `call`). */
-class HostWait implements Waitable {
-  readonly hostWait = true;
-  private settled = false;
-  constructor(
-    private readonly task: Task,
-    private readonly controller: AbortController | null,
-  ) {}
-  settle(ok: boolean, value: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    const loop = this.task.loop;
-    loop.hostWaits--;
-    if (ok) loop.wake(this.task, value);
-    else loop.wakeThrow(this.task, value);
-  }
-  cancelWait(task: Task, error: unknown): void {
-    this.settled = true;
-    task.loop.hostWaits--;
-    this.controller?.abort(error);
-    task.loop.wakeThrow(task, error);
-  }
-  describe(): string {
-    return "promise";
-  }
-}
 
 /**
  * An event loop. Most programs never touch it: `run(main())` uses the default
@@ -695,24 +655,6 @@ export class Loop {
       });
     }
     return list;
-  }
-}
-
-function defaultSlowStep(info: SlowStepInfo): void {
-  console.error(`taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
-}
-
-function checkLoopOptions(options: LoopOptions): void {
-  if (typeof options !== "object" || options === null) throw new TypeError(`LoopOptions must be an object, got ${describeValue(options)}`);
-  const { clock, slowStepMs, onSlowStep } = options;
-  if (clock !== undefined && clock !== "real" && clock !== "virtual") {
-    throw new TypeError(`LoopOptions.clock must be "real" or "virtual", got ${describeValue(clock)}`);
-  }
-  if (slowStepMs !== undefined && !(typeof slowStepMs === "number" && slowStepMs >= 0)) {
-    throw new RangeError(`LoopOptions.slowStepMs must be a number of milliseconds >= 0, got ${describeValue(slowStepMs)}`);
-  }
-  if (onSlowStep !== undefined && typeof onSlowStep !== "function") {
-    throw new TypeError(`LoopOptions.onSlowStep must be a function, got ${describeValue(onSlowStep)}`);
   }
 }
 

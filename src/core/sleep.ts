@@ -12,7 +12,7 @@ import { DONE_VOID, PARKED, RESUME, YIELDED } from "./protocol.ts";
 import { runningTask } from "./context.ts";
 import type { Awaitable } from "./types.ts";
 import { describeValue } from "./host.ts";
-import { SleepWait } from "./loop.ts";
+import { SleepWait } from "./waits.ts";
 import type { Task } from "./task.ts";
 
 class GiveWay implements Awaitable<void>, Iterator<unknown, void, unknown> {
