@@ -108,21 +108,30 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
       throw new TypeError(`Task.cancel(msg): msg must be a string, got ${typeof msg}`);
     }
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
-    const error = cancellation(msg);
+    this.interrupt(cancellation(msg));
+    return true;
+  }
+
+  /**
+   * @internal throws `error` at the task's suspension point, as cancel() does,
+   * but leaves its `signal` alone (a task group interrupts a body that runs on).
+   */
+  interrupt(error: CancelledError): void {
     switch (this.state) {
+      case DONE:
+        return;
       case RUNNING:
         this.loop.selfCancel ??= error;
-        break;
+        return;
       case READY:
         // Not started yet, or woken but not yet resumed: throw instead of resuming
         // (a newer cancellation replaces an older one, so its message wins).
         this.flags |= THROW;
         this.data = error;
-        break;
+        return;
       default:
         this.waitingOn!.cancelWait(this, error);
     }
-    return true;
   }
 
   done(): boolean {

@@ -15,7 +15,7 @@ import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, ExceptionGroup, RuntimeError } from "../core/errors.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
-import { DONE, READY, RUNNING, THROW, type Task } from "../core/task.ts";
+import { DONE, type Task } from "../core/task.ts";
 import type { Awaitable, Coro, TaskOptions } from "../core/types.ts";
 
 /**
@@ -117,7 +117,7 @@ export class TaskGroup {
     if (!this.aborting && !this.bodyInterrupted) {
       this.abort();
       this.bodyInterrupted = true;
-      if (!this.exiting) interrupt(this.parent, new CancelledError(`task group aborted: ${child} failed`));
+      if (!this.exiting) this.parent.interrupt(new CancelledError(`task group aborted: ${child} failed`));
     }
   }
 }
@@ -149,30 +149,6 @@ class ChildrenWait implements Iterator<unknown, void, unknown>, Waitable {
   describe(): string {
     const n = this.group.childCount();
     return `taskGroup (${n} ${n === 1 ? "child" : "children"} left)`;
-  }
-}
-
-/**
- * Throws `error` into `task` at its suspension point, as `task.cancel()`
- * would, but without aborting the task's `signal`: the task runs on after the
- * group, so its signal must stay usable (CPython "uncancels" it likewise).
- */
-function interrupt(task: Task, error: CancelledError): void {
-  switch (task.state) {
-    case DONE:
-      return;
-    case RUNNING:
-      task.loop.selfCancel ??= error;
-      return;
-    case READY:
-      // Woken but not resumed yet: throw instead of resuming (unless a cancellation is already due).
-      if (!(task.flags & THROW && task.data instanceof CancelledError)) {
-        task.flags |= THROW;
-        task.data = error;
-      }
-      return;
-    default:
-      task.waitingOn!.cancelWait(task, error);
   }
 }
 
