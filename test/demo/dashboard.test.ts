@@ -42,8 +42,11 @@ test("npm start without a terminal prints a snapshot each second listing the dem
   assert.deepEqual(tasks.get("main"), { state: "waiting", waitingOn: "Event", steps: 1 });
   assert.equal(tasks.get("button 14")!.state, "waiting");
   assert.equal(tasks.get("button 14")!.waitingOn, "Event");
-  assert.equal(tasks.get("blink")!.state, "sleeping");
-  assert.equal(tasks.get("blink")!.waitingOn, "sleep 500 ms");
+  // The snapshot and a blink toggle are both due at whole seconds: on a busy machine the
+  // blink task may have been woken but not yet run when the snapshot is taken.
+  const blink = tasks.get("blink")!;
+  assert.ok(blink.state === "sleeping" || blink.state === "ready", `blink is ${blink.state}`);
+  if (blink.state === "sleeping") assert.equal(blink.waitingOn, "sleep 500 ms");
   assert.ok(tasks.get("blink")!.steps >= 4, "blink toggled about every 0.5 s");
   assert.equal(tasks.get("sensor")!.waitingOn, "sleep 2000 ms");
   assert.equal(tasks.get("uptime")!.waitingOn, "sleep 10000 ms");
