@@ -359,7 +359,8 @@ export class Loop {
       if (this.unretrieved.length !== 0) this.reportUnretrieved();
     }
     if (w > 0 && last !== null) this.chargeWindow(last, w, realNow() - t0);
-    if (this.unretrieved.length !== 0) this.reportUnretrieved();
+    // Unretrieved errors wait for the end of a round, not of a slice: where a slice
+    // ends depends on the wall clock, and the report must not.
   }
 
   /** Deferred wakes join the ready queue; returns true when the loop must stop now. */

@@ -366,3 +366,18 @@ test("the error classes are distinct Error subclasses with their own names", () 
   assert.equal(g.errors.length, 2);
   assert.equal(names.size, classes.length);
 });
+
+test("an error retrieved later in the same round is not reported, even when a slice ends between the two steps", async () => {
+  const seen: string[] = [];
+  await run(function* () {
+    getEventLoop().setExceptionHandler((_l, ctx) => seen.push(ctx.message));
+    const t = createTask(function* (): Coro<void> {
+      const end = performance.now() + 8; // longer than a slice: the loop gives way to the host right after this step
+      while (performance.now() < end) { /* busy */ }
+      throw new Error("retrieved below");
+    }());
+    yield* sleep(0);
+    try { yield* t; } catch { /* retrieved */ }
+  }, { clock: "real", slowStepMs: 1000, onSlowStep: () => {} });
+  assert.deepEqual(seen, []);
+});
