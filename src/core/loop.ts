@@ -10,7 +10,7 @@
  */
 import { CancelledError, RuntimeError } from "./errors.ts";
 import { context } from "./context.ts";
-import { PARK, RESUME, YIELD, type Waitable } from "./protocol.ts";
+import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { Timer } from "./timer.ts";
