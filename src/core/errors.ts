@@ -9,7 +9,14 @@
  * ```
  */
 
-/** Thrown into a task at its suspension point when it is cancelled. */
+/**
+ * Thrown into a task at its suspension point when it is cancelled.
+ *
+ * @example
+ * ```ts
+ * try { yield* sleep(10); } catch (e) { if (e instanceof CancelledError) parkMotor(); throw e; }
+ * ```
+ */
 export class CancelledError extends Error {
   override name = "CancelledError";
 }
@@ -30,7 +37,14 @@ export function cancellation(msg?: string): CancelledError {
   }
 }
 
-/** Thrown by `waitFor` when the awaited work did not finish in time. */
+/**
+ * Thrown by `waitFor` when the awaited work did not finish in time.
+ *
+ * @example
+ * ```ts
+ * try { yield* waitFor(readSensor(), 0.5); } catch (e) { if (!(e instanceof TimeoutError)) throw e; }
+ * ```
+ */
 export class TimeoutError extends Error {
   override name = "TimeoutError";
   constructor(message = "timed out") {
@@ -38,17 +52,40 @@ export class TimeoutError extends Error {
   }
 }
 
-/** A task's result was asked for before it finished, and similar state mistakes. */
+/**
+ * A task's result was asked for before it finished, and similar state mistakes.
+ *
+ * @example
+ * ```ts
+ * const t = createTask(work());
+ * t.result(); // throws InvalidStateError: the task has not finished
+ * ```
+ */
 export class InvalidStateError extends Error {
   override name = "InvalidStateError";
 }
 
-/** Misuse of the runtime itself: no running loop, releasing an unlocked lock, a deadlock. */
+/**
+ * Misuse of the runtime itself: no running loop, releasing an unlocked lock, a deadlock.
+ *
+ * @example
+ * ```ts
+ * new Lock().release(); // throws RuntimeError: the lock is not locked
+ * ```
+ */
 export class RuntimeError extends Error {
   override name = "RuntimeError";
 }
 
-/** Several errors from one task group, in the order they happened (`.errors`). */
+/**
+ * Several errors from one task group, in the order they happened (`.errors`).
+ *
+ * @example
+ * ```ts
+ * try { yield* taskGroup(function* (tg) { tg.createTask(a()); tg.createTask(b()); }); }
+ * catch (e) { if (e instanceof ExceptionGroup) for (const err of e.errors) log(err); }
+ * ```
+ */
 export class ExceptionGroup extends AggregateError {
   override name = "ExceptionGroup";
   constructor(message: string, errors: readonly unknown[]) {
@@ -56,17 +93,38 @@ export class ExceptionGroup extends AggregateError {
   }
 }
 
-/** `Queue.getNowait()` on an empty queue. */
+/**
+ * `Queue.getNowait()` on an empty queue.
+ *
+ * @example
+ * ```ts
+ * try { q.getNowait(); } catch (e) { if (e instanceof QueueEmpty) idle(); }
+ * ```
+ */
 export class QueueEmpty extends Error {
   override name = "QueueEmpty";
 }
 
-/** `Queue.putNowait()` on a full queue. */
+/**
+ * `Queue.putNowait()` on a full queue.
+ *
+ * @example
+ * ```ts
+ * try { q.putNowait(sample); } catch (e) { if (e instanceof QueueFull) dropped++; }
+ * ```
+ */
 export class QueueFull extends Error {
   override name = "QueueFull";
 }
 
-/** A `Barrier` was reset or aborted while tasks waited on it. */
+/**
+ * A `Barrier` was reset or aborted while tasks waited on it.
+ *
+ * @example
+ * ```ts
+ * try { yield* barrier.wait(); } catch (e) { if (e instanceof BrokenBarrierError) return; throw e; }
+ * ```
+ */
 export class BrokenBarrierError extends Error {
   override name = "BrokenBarrierError";
 }

@@ -28,22 +28,50 @@ export interface Awaitable<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>;
 }
 
-/** The result type of an awaitable: `ResultOf<Task<number>>` is `number`. */
+/**
+ * The result type of an awaitable.
+ *
+ * @example
+ * ```ts
+ * type N = ResultOf<Task<number>>; // number
+ * ```
+ */
 export type ResultOf<A> = A extends Awaitable<infer T> ? T : never;
 
-/** Something a lock-like primitive hands out; `using` releases it at block end. */
+/**
+ * Something a lock-like primitive hands out; `using` releases it at block end.
+ *
+ * @example
+ * ```ts
+ * { using lease = yield* lock.acquire(); yield* talkToBus(); } // released here
+ * ```
+ */
 export interface Lease extends Disposable {
   /** Give the lock back; a second call does nothing. */
   release(): void;
 }
 
-/** What `onSlowStep` receives. */
+/**
+ * What `onSlowStep` receives.
+ *
+ * @example
+ * ```ts
+ * run(main(), { slowStepMs: 20, onSlowStep: ({ task, durationMs }) => log(`${task.name} ${durationMs} ms`) });
+ * ```
+ */
 export interface SlowStepInfo {
   task: Task<unknown>;
   durationMs: number;
 }
 
-/** Options for `newEventLoop` and `run`. */
+/**
+ * Options for `newEventLoop` and `run`.
+ *
+ * @example
+ * ```ts
+ * await run(main(), { clock: "virtual", slowStepMs: 20 });
+ * ```
+ */
 export interface LoopOptions {
   /** `"virtual"`: time starts at 0 and jumps to the next timer whenever nothing is ready. */
   clock?: "real" | "virtual";
@@ -53,7 +81,14 @@ export interface LoopOptions {
   onSlowStep?: (info: SlowStepInfo) => void;
 }
 
-/** One unfinished task, as `loop.tasks()` shows it. */
+/**
+ * One unfinished task, as `loop.tasks()` shows it.
+ *
+ * @example
+ * ```ts
+ * for (const t of getEventLoop().tasks()) console.log(t.name, t.state, t.waitingOn);
+ * ```
+ */
 export interface TaskInfo {
   id: number;
   name: string;
@@ -71,7 +106,14 @@ export interface TaskInfo {
   maxLateMs: number;
 }
 
-/** What the loop's exception handler receives. */
+/**
+ * What the loop's exception handler receives.
+ *
+ * @example
+ * ```ts
+ * getEventLoop().setExceptionHandler((loop, ctx) => log(ctx.message, ctx.exception));
+ * ```
+ */
 export interface ExceptionContext {
   message: string;
   exception?: unknown;
@@ -81,7 +123,14 @@ export interface ExceptionContext {
 
 export type ExceptionHandler = (loop: Loop, context: ExceptionContext) => void;
 
-/** Options for `createTask`. */
+/**
+ * Options for `createTask`.
+ *
+ * @example
+ * ```ts
+ * createTask(poll(), { name: "poll" });
+ * ```
+ */
 export interface TaskOptions {
   name?: string;
 }
