@@ -270,3 +270,24 @@ test("isCancelled tells a CancelledError from other errors", () => {
   assert.equal(isCancelled(new Error("x")), false);
   assert.equal(isCancelled(undefined), false);
 });
+
+test("the CancelledError a cancelled task sees is an Error named CancelledError that prints with its message", async () => {
+  await run(function* () {
+    const t = createTask(function* () { yield* sleep(5); }());
+    yield* sleep(0);
+    t.cancel("stop it");
+    const plain = createTask(function* () { yield* sleep(5); }());
+    yield* sleep(0);
+    plain.cancel();
+    for (const [task, text] of [[t, "CancelledError: stop it"], [plain, "CancelledError"]] as const) {
+      try {
+        yield* task;
+        assert.fail("expected CancelledError");
+      } catch (e) {
+        assert.ok(e instanceof Error && e instanceof CancelledError);
+        assert.equal(e.name, "CancelledError");
+        assert.equal(String(e), text);
+      }
+    }
+  }, virtual);
+});
