@@ -1,4 +1,3 @@
-import { CancelledError } from "./errors.ts";
 import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { SUCCEEDED, type Task } from "./task.ts";
@@ -46,8 +45,21 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
     return this.results();
   }
 
-  throw(error: unknown): never {
-    throw error;
+  /**
+   * The gatherer's cancellation arrives here when it runs, not when cancel()
+   * is called: as in MicroPython, children already in the ready queue run
+   * their turn first (asyncio_gather.py's .exp shows it). Then the unfinished
+   * ones are cancelled and, as in CPython, awaited, so their cleanup has run
+   * by the time the CancelledError leaves gather.
+   */
+  throw(error: unknown): IteratorResult<unknown, unknown[]> {
+    if (error !== this.cancelledBy) throw error;
+    let any = false;
+    for (const child of this.children) if (child.cancel()) any = true;
+    if (!any) throw error;
+    this.waiter = runningTask("gather()");
+    this.waiter.park(this);
+    return PARKED;
   }
 
   private readonly onChildDone = (child: Task): void => {
@@ -70,15 +82,11 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
     return { value: values, done: true };
   }
 
-  /** Cancelling the gathering task cancels every unfinished child, then waits for them. */
+  /** Cancelling the gathering task resumes it with the error; `throw` above takes it from there. */
   cancelWait(task: Task, error: unknown): void {
-    this.cancelledBy = error instanceof CancelledError ? error : new CancelledError();
-    let any = false;
-    for (const child of this.children) if (child.cancel()) any = true;
-    if (!any) {
-      this.waiter = null;
-      task.loop.wake(task);
-    }
+    this.cancelledBy = error;
+    this.waiter = null;
+    task.loop.wakeThrow(task, error);
   }
 
   describe(): string {

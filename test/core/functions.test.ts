@@ -199,6 +199,44 @@ test("cancelling the gathering task cancels all unfinished children", async () =
   assert.deepEqual(cancelled, ["b", "c"]);
 });
 
+test("a cancelled gather cancels its children when it next runs, and waits for their cleanup before throwing", async () => {
+  const log: string[] = [];
+  await run(function* () {
+    function* child(name: string) {
+      try {
+        log.push(`${name} start`);
+        yield* sleep(10);
+      } finally {
+        log.push(`${name} cleanup begins`);
+        yield* sleep(0.5);
+        log.push(`${name} cleanup ends`);
+      }
+    }
+    const g = createTask(function* () {
+      try {
+        yield* gather(child("a"), child("b"));
+      } catch (e) {
+        log.push(`gather threw ${(e as Error).name} at ${getEventLoop().time()} ms`);
+        throw e;
+      }
+    }());
+    yield* sleep(0); // g creates the children and parks; they are queued behind main
+    g.cancel();
+    log.push("cancel asked");
+    try { yield* g; } catch (e) { assert.ok(isCancelled(e)); }
+  }, virtual);
+  assert.deepEqual(log, [
+    "cancel asked",
+    "a start", // children already queued take their first turn before the gatherer runs (MicroPython)
+    "b start",
+    "a cleanup begins",
+    "b cleanup begins",
+    "a cleanup ends",
+    "b cleanup ends",
+    "gather threw CancelledError at 500 ms",
+  ]);
+});
+
 test("gather of nothing gives an empty list", async () => {
   await run(function* () {
     const none = yield* gather();

@@ -1,19 +1,13 @@
 // Port of MicroPython tests/extmod/asyncio_gather.py.
-// It has no .exp file in the stored copy of the repository, so the expected
-// output is what CPython 3.12 prints (apart from CancelledError's repr, printed
-// here as `CancelledError()`).
-//
-// NOTE for reviewers: MicroPython itself prints something different in the last
-// section (the gatherer cancelled just as its children start and end). Running
-// MicroPython's own extmod/asyncio (core.py, task.py, funcs.py) under CPython with
-// a virtual ticks_ms gives, for i = 1 and i = 2:
-//   i = 1: gather_task / start 1 / start 2
-//   i = 2: gather_task / start 1 / start 2 / end 1 / end 2
-// because the cancelled gatherer is resumed behind the children already in the
-// ready queue, and only then cancels what is unfinished. CPython cancels the
-// children synchronously. If upstream MicroPython has an asyncio_gather.py.exp
-// (likely, since MicroPython prints `ValueError(2,)`), SPEC.md rule 1 would make
-// MicroPython's order the reference for that section.
+// The expected lines are its .exp file (stored as uasyncio_gather.py.exp before
+// the rename), apart from two spellings: `ValueError(2)` where MicroPython prints
+// `ValueError(2,)`, and `CancelledError()` for CPython's `CancelledError('')`.
+// In the last section (the gatherer cancelled just as its children start and
+// end) MicroPython and CPython differ; SPEC.md rule 1 makes MicroPython's order
+// the reference: the cancelled gatherer is resumed behind the children already
+// in the ready queue, and only then cancels what is unfinished. CPython cancels
+// the children at once, so for i = 1 and i = 2 it prints only "gather_task" and
+// "gather_task / start 1 / start 2".
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { run, createTask, sleep, gather, type Coro, type Task } from "taskloop";
@@ -170,14 +164,18 @@ test("gather: results in order, no awaitables, returnExceptions, first error thr
     "gather_task",
     "start 1",
     "start 2",
-    // i = 1: cancelled before the children ran: they never start
-    "====",
-    "gather_task",
-    // i = 2: cancelled while the children sleep(0)
+    // i = 1: cancelled before the children ran: they take their first turn, then are cancelled
     "====",
     "gather_task",
     "start 1",
     "start 2",
+    // i = 2: cancelled while the children sleep(0): they end before the gatherer runs
+    "====",
+    "gather_task",
+    "start 1",
+    "start 2",
+    "end 1",
+    "end 2",
     // i = 3: the children already finished
     "====",
     "gather_task",
