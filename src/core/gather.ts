@@ -1,3 +1,4 @@
+import { CancelledError } from "./errors.ts";
 import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { SUCCEEDED, type Task } from "./task.ts";
@@ -55,7 +56,8 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
   throw(error: unknown): IteratorResult<unknown, unknown[]> {
     if (error !== this.cancelledBy) throw error;
     let any = false;
-    for (const child of this.children) if (child.cancel()) any = true;
+    const msg = error instanceof CancelledError && error.message ? error.message : undefined;
+    for (const child of this.children) if (child.cancel(msg)) any = true;
     if (!any) throw error;
     this.waiter = runningTask("gather()");
     this.waiter.park(this);
@@ -94,8 +96,9 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
   }
 }
 
+/** A plain object that is not itself awaitable (`until()` and `call()` give plain awaitable objects). */
 function isOptions(x: unknown): x is GatherOptions {
-  if (x === null || typeof x !== "object") return false;
+  if (x === null || typeof x !== "object" || Symbol.iterator in x) return false;
   const proto = Object.getPrototypeOf(x);
   return proto === Object.prototype || proto === null;
 }

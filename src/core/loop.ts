@@ -27,6 +27,8 @@ const TIMER_EARLY_MS = 1.5;
 /** Step timing aims at one clock read per this much work (reading the clock costs ~60 ns). */
 const TIMING_WINDOW_MS = 0.05;
 const MAX_WINDOW = 1024;
+/** Hosts keep timer delays in 32 bits; a longer sleep wakes the loop early and it sleeps again. */
+const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
 /** `heapIndex` of a task its timer has woken and that has not run since (its lateness is still to be measured). */
 const TIMER_WOKEN = -2;
 
@@ -76,6 +78,8 @@ export class Loop {
   private finishDrive: (() => void) | null = null;
   private deadlockSuspected = false;
   private deadlockError: RuntimeError | null = null;
+  /** `stop()` was called during a slice: stop once the current round is over. */
+  private stopAtRoundEnd = false;
   /** Steps per clock read (see chargeWindow). */
   private window = 1;
 
@@ -311,6 +315,11 @@ export class Loop {
       context.task = outerTask;
       this.lastSliceEnd = realNow();
     }
+    if (this.stopAtRoundEnd) {
+      // Asked for where no round followed (a timer callback, the last task): stop now.
+      this.stopAtRoundEnd = false;
+      this.stopping = true;
+    }
     if (this.stopping) this.endDrive();
   };
 
@@ -357,6 +366,11 @@ export class Loop {
         if (this.interrupted && this.handleInterrupt()) break outer;
       }
       if (this.unretrieved.length !== 0) this.reportUnretrieved();
+      if (this.stopAtRoundEnd) {
+        this.stopAtRoundEnd = false;
+        this.stopping = true;
+        break;
+      }
     }
     if (w > 0 && last !== null) this.chargeWindow(last, w, realNow() - t0);
     // Unretrieved errors wait for the end of a round, not of a slice: where a slice
@@ -442,10 +456,14 @@ export class Loop {
       if (this.virtual) return; // a host wait is pending; its settlement wakes the loop
       const delay = next.deadline - this.time();
       if (delay > TIMER_EARLY_MS + 1) {
-        this.hostTimer = setTimeout(this.runFromHost, delay - TIMER_EARLY_MS);
+        this.hostTimer = setTimeout(this.runFromHost, Math.min(delay - TIMER_EARLY_MS, MAX_HOST_DELAY_MS));
       } else {
         this.schedule(true);
       }
+      return;
+    }
+    if (this.deadlockError !== null && this.liveCount === 0) {
+      this.stopNow(); // the stuck tasks' cleanup is over: runForever rejects with the report
       return;
     }
     if (!this.virtual || this.hostWaits > 0 || this.flagWaits > 0 || this.liveCount === 0) return;
@@ -504,6 +522,7 @@ export class Loop {
     if (this.active) return Promise.reject(new RuntimeError("this event loop is already running"));
     this.active = true;
     this.stopping = false;
+    this.stopAtRoundEnd = false;
     this.interrupted = this.afterStep.length !== 0;
     this.deadlockError = null;
     return new Promise<void>((resolve) => {
@@ -535,11 +554,16 @@ export class Loop {
    * where they are, for the next run.
    */
   async runUntilComplete<T>(aw: Coro<T> | Task<T> | Awaitable<T>): Promise<T> {
+    this.checkNotRunning("runUntilComplete()");
+    if (!(aw instanceof Task) && !isCoroutine(aw) && (aw === null || typeof aw !== "object" || typeof (aw as Awaitable<T>)[Symbol.iterator] !== "function")) {
+      throw new TypeError(`runUntilComplete(aw): expected a coroutine, a task or an awaitable, got ${describeValue(aw)}`);
+    }
     const task = aw instanceof Task ? (aw as Task<T>) : this.createTask(isCoroutine(aw) ? (aw as Coro<T>) : wrap(aw));
     if (task.loop !== this) throw new RuntimeError(`${task} belongs to another event loop`);
     task.retrieved = true;
     if (!task.done()) {
-      const stop = (): void => this.stop();
+      // The main task's end stops the loop at once, as in MicroPython: no other task takes another step.
+      const stop = (): void => this.stopNow();
       task.addDoneCallback(stop);
       try {
         await this.drive();
@@ -555,6 +579,13 @@ export class Loop {
     return task.result();
   }
 
+  /** Whether `run()`/`runUntilComplete()` was called while this loop drives tasks: that would wreck the outer run. */
+  private checkNotRunning(what: string): void {
+    if (this.active) {
+      throw new RuntimeError(`${what} cannot be called while the event loop is running: inside a task, use \`yield* task\` or \`yield* main()\` instead`);
+    }
+  }
+
   private throwDeadlock(): void {
     const error = this.deadlockError;
     if (error) {
@@ -565,6 +596,7 @@ export class Loop {
 
   /** @internal `run()`: main, then cancel whatever is left and wait for its cleanup. */
   async runMain<T>(main: Coro<T>): Promise<T> {
+    this.checkNotRunning("run()");
     const task = this.createTask(main, { name: "main" });
     try {
       return await this.runUntilComplete(task);
@@ -597,14 +629,23 @@ export class Loop {
     await this.runUntilComplete(waiter).catch(() => undefined);
   }
 
-  /** Stops `runForever` (or `runUntilComplete`) after the current step. */
+  /**
+   * Stops `runForever` (or `runUntilComplete`). Called from a task, the tasks
+   * already ready in this round still take their turn first, as in
+   * MicroPython and CPython; the rest stay queued for the next run.
+   */
   stop(): void {
+    if (!this.active) return;
+    if (this.inSlice) this.stopAtRoundEnd = true;
+    else this.endDrive();
+  }
+
+  /** Stops right after the current step. */
+  private stopNow(): void {
     if (!this.active) return;
     this.stopping = true;
     this.interrupted = true;
-    if (!this.inSlice) {
-      this.endDrive();
-    }
+    if (!this.inSlice) this.endDrive();
   }
 
   /** Closes the loop: it cannot run again. */

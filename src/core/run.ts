@@ -14,7 +14,11 @@ import type { Coro, LoopOptions } from "./types.ts";
  */
 export function run<T>(main: Coro<T> | (() => Coro<T>), options?: LoopOptions): Promise<T> {
   let coro: unknown = main;
-  if (typeof main === "function") coro = (main as () => Coro<T>)();
+  try {
+    if (typeof main === "function") coro = (main as () => Coro<T>)();
+  } catch (error) {
+    return Promise.reject(error);
+  }
   if (!isCoroutine(coro)) {
     return Promise.reject(new TypeError(`run(main): coroutine expected (a generator object such as main()), got ${describeValue(main)}`));
   }

@@ -7,8 +7,10 @@
  * - `data`: while the task runs, what the next step sends into the coroutine
  *   (`next(data)`), or throws into it (`throw(data)`) when `flags & THROW`;
  *   once it is DONE, its result or error. One field for both keeps tasks small.
- * - `flags`: THROW, RETRIEVED (someone has seen the outcome), and the outcome
- *   (PENDING, SUCCEEDED, FAILED, CANCELLED) in the bits above them.
+ * - `flags`: THROW, RETRIEVED (someone has seen the outcome), CANCEL_ASKED
+ *   (cancel() was called once: its `signal` is aborted, even if it is read
+ *   only later), and the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED) in the
+ *   bits above them.
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
@@ -34,7 +36,8 @@ export const CANCELLED = 3;
 /** Bits of `Task.flags`. */
 export const THROW = 1;
 export const RETRIEVED = 2;
-const OUTCOME_SHIFT = 2;
+const CANCEL_ASKED = 4;
+const OUTCOME_SHIFT = 3;
 
 type DoneCallback = (task: Task<unknown>) => void;
 
@@ -107,6 +110,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (msg !== undefined && typeof msg !== "string") {
       throw new TypeError(`Task.cancel(msg): msg must be a string, got ${typeof msg}`);
     }
+    this.flags |= CANCEL_ASKED;
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
     this.interrupt(cancellation(msg));
     return true;
@@ -194,14 +198,14 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     const extras = this.getExtras();
     if (!extras.controller) {
       extras.controller = new AbortController();
-      if (this.outcome === CANCELLED || (this.state === RUNNING && this.loop.selfCancel)) extras.controller.abort(cancellation("task cancelled"));
+      if (this.flags & CANCEL_ASKED || this.outcome === CANCELLED) extras.controller.abort(cancellation("task cancelled"));
     }
     return extras.controller.signal;
   }
 
   /** `yield* task` waits for the task and gives its result or throws its error. */
   [Symbol.iterator](): Iterator<unknown, T, unknown> {
-    return new TaskAwaiter(this);
+    return new TaskAwaiter(this, true);
   }
 
   /** A task is a thenable, so plain async code can `await task`. */
@@ -264,7 +268,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   /** @internal called by the loop when the coroutine has ended. */
   settle(outcome: number, value: unknown): void {
     this.state = DONE;
-    this.flags = (this.flags & RETRIEVED) | (outcome << OUTCOME_SHIFT);
+    this.flags = (this.flags & (RETRIEVED | CANCEL_ASKED)) | (outcome << OUTCOME_SHIFT);
     this.data = value;
     this.waitingOn = null;
     const extras = this.extras;
@@ -292,9 +296,20 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   }
 }
 
+/**
+ * @internal waits for `task` like `yield* task`, but a cancellation of the
+ * waiting task is not passed on to `task`: the waiter gets it at once.
+ */
+export function waitWithoutPassingCancel<T>(task: Task<T>): Awaitable<T> {
+  return { [Symbol.iterator]: () => new TaskAwaiter(task, false) };
+}
+
 /** What `yield* task` drives: parks the awaiting task in the target's waiters. */
 class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
-  constructor(private readonly target: Task<T>) {}
+  constructor(
+    private readonly target: Task<T>,
+    private readonly passCancel: boolean,
+  ) {}
 
   next(arg?: unknown): IteratorResult<unknown, T> {
     const target = this.target;
@@ -320,7 +335,7 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
   /** Waiting on a task passes the cancellation on; the waiter then sees how it ends. */
   cancelWait(waiter: Task, error: unknown): void {
     const msg = error instanceof CancelledError && error.message ? error.message : undefined;
-    if (this.target.cancel(msg)) return;
+    if (this.passCancel && this.target.cancel(msg)) return;
     this.target.waiters!.remove(waiter);
     waiter.loop.wakeThrow(waiter, error);
   }

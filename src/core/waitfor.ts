@@ -1,7 +1,7 @@
 import { TimeoutError } from "./errors.ts";
 import { runningTask } from "./context.ts";
 import { getEventLoop } from "./defaultloop.ts";
-import { SLEEPING, Task } from "./task.ts";
+import { SLEEPING, Task, waitWithoutPassingCancel } from "./task.ts";
 import { wrap } from "./loop.ts";
 import { describeValue, isCoroutine } from "./host.ts";
 import { sleepMs, toMs } from "./sleep.ts";
@@ -26,7 +26,7 @@ function checkAwaitable(aw: unknown, what: string): void {
 
 /**
  * Runs `aw` and gives its result, or cancels it after `timeoutSeconds`, waits
- * for its cleanup, and throws `TimeoutError`. `null` waits forever. If the
+ * for its cleanup, and throws `TimeoutError`. `null` (or `Infinity`) waits forever. If the
  * waiting task is cancelled, `aw` is cancelled too.
  *
  * @example
@@ -37,7 +37,7 @@ function checkAwaitable(aw: unknown, what: string): void {
  */
 export function waitFor<T>(aw: Awaitable<T>, timeoutSeconds: number | null): Awaitable<T> {
   checkAwaitable(aw, "waitFor(aw, timeout)");
-  const ms = timeoutSeconds === null ? null : toMs(timeoutSeconds, "waitFor(aw, timeoutSeconds): timeoutSeconds", 1000);
+  const ms = timeoutSeconds === null || timeoutSeconds === Infinity ? null : toMs(timeoutSeconds, "waitFor(aw, timeoutSeconds): timeoutSeconds", 1000);
   return waitForTask(aw, ms);
 }
 
@@ -51,7 +51,7 @@ export function waitFor<T>(aw: Awaitable<T>, timeoutSeconds: number | null): Awa
  */
 export function waitForMs<T>(aw: Awaitable<T>, ms: number | null): Awaitable<T> {
   checkAwaitable(aw, "waitForMs(aw, ms)");
-  return waitForTask(aw, ms === null ? null : toMs(ms, "waitForMs(aw, ms): ms", 1));
+  return waitForTask(aw, ms === null || ms === Infinity ? null : toMs(ms, "waitForMs(aw, ms): ms", 1));
 }
 
 /**
@@ -102,9 +102,11 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
   }
   cancelRunner();
   try {
-    yield* runnerTask;
-  } catch {
-    // The runner only ever ends cancelled here; what counts is the timeout.
+    yield* waitWithoutPassingCancel(runnerTask);
+  } catch (error) {
+    // The runner ends cancelled, and then what counts is the timeout; any
+    // other error is the waiting task's own cancellation, and it wins.
+    if (!runnerTask.done() || error !== runnerTask.value) throw error;
   }
   throw new TimeoutError();
 }

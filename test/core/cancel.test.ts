@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, sleep, call, Event, Lock, CancelledError, isCancelled, type Coro } from "taskloop";
+import { run, createTask, currentTask, sleep, call, Event, Lock, CancelledError, isCancelled, type Coro } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -63,7 +63,6 @@ test("a task may cancel itself: CancelledError is raised at its next suspension 
   assert.deepEqual(log, ["cancel self", "still running until it yields", "caught CancelledError"]);
 });
 
-import { currentTask } from "taskloop";
 function* selfTask() {
   return currentTask();
 }
@@ -289,5 +288,22 @@ test("the CancelledError a cancelled task sees is an Error named CancelledError 
         assert.equal(String(e), text);
       }
     }
+  }, virtual);
+});
+
+test("a task's signal read for the first time after cancel() is already aborted", async () => {
+  await run(function* () {
+    const notStarted = createTask(function* () { yield* sleep(1); }());
+    notStarted.cancel();
+    assert.equal(notStarted.signal.aborted, true);
+    const swallows = createTask(function* () {
+      try { yield* sleep(1); } catch { /* carries on */ }
+      assert.equal(currentTask().signal.aborted, true);
+    }());
+    yield* sleep(0);
+    swallows.cancel();
+    yield* swallows;
+    assert.equal(swallows.cancelled(), false);
+    try { yield* notStarted; } catch (e) { assert.ok(isCancelled(e)); }
   }, virtual);
 });

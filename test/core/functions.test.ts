@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import {
   run, createTask, currentTask, sleep, sleepMs, waitFor, waitForMs, gather, until, call, getEventLoop, newEventLoop,
   CancelledError, TimeoutError, RuntimeError, InvalidStateError, ExceptionGroup, QueueEmpty, QueueFull, BrokenBarrierError,
-  isCancelled, type Coro, type ExceptionContext,
+  isCancelled, Event, type Coro, type ExceptionContext,
 } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
@@ -418,4 +418,109 @@ test("an error retrieved later in the same round is not reported, even when a sl
     try { yield* t; } catch { /* retrieved */ }
   }, { clock: "real", slowStepMs: 1000, onSlowStep: () => {} });
   assert.deepEqual(seen, []);
+});
+
+test("gather takes a trailing until(), call() or other plain awaitable object as an awaitable, not as options", async () => {
+  await run(function* () {
+    const got = yield* gather(sleep(0), until(Promise.resolve("u")), call(() => "c"));
+    assert.deepEqual(got, [undefined, "u", "c"]);
+  }, virtual);
+});
+
+test("a cancelled gather passes the cancel message on to its children", async () => {
+  const seen: string[] = [];
+  await run(function* () {
+    function* child() {
+      try { yield* sleep(10); } catch (e) { seen.push((e as Error).message); throw e; }
+    }
+    const g = createTask(function* () { yield* gather(child(), child()); }());
+    yield* sleep(1);
+    g.cancel("shutting down");
+    try { yield* g; } catch (e) { assert.ok(isCancelled(e)); }
+  }, virtual);
+  assert.deepEqual(seen, ["shutting down", "shutting down"]);
+});
+
+test("waitFor that timed out still ends cancelled when its task is cancelled while the work cleans up", async () => {
+  const log: string[] = [];
+  await run(function* () {
+    function* work() {
+      try { yield* sleep(10); } finally { yield* sleep(1); log.push("work cleaned up"); }
+    }
+    const t = createTask(function* () {
+      try { yield* waitFor(work(), 1); } catch (e) { log.push(`waitFor threw ${(e as Error).name}`); throw e; }
+    }());
+    yield* sleep(1.5); // timed out at 1 s; the work's cleanup runs until 2 s
+    t.cancel();
+    try { yield* t; } catch { /* expected */ }
+    assert.equal(t.cancelled(), true);
+    yield* sleep(1); // the work's cleanup goes on by itself
+  }, virtual);
+  assert.deepEqual(log, ["waitFor threw CancelledError", "work cleaned up"]);
+});
+
+test("waitFor(aw, Infinity) waits forever, like null", async () => {
+  await run(function* () {
+    assert.equal(yield* waitFor(function* () { yield* sleep(3600); return 1; }(), Infinity), 1);
+    assert.equal(yield* waitForMs(function* () { yield* sleep(1); return 2; }(), Infinity), 2);
+  }, virtual);
+});
+
+test("runForever rejects with the deadlock report once the stuck tasks' cleanup has run", async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  const log: string[] = [];
+  loop.createTask(function* () {
+    try { yield* new Event().wait(); } finally { log.push("cleanup ran"); }
+  }(), { name: "stuck" });
+  await assert.rejects(loop.runForever(), (e: unknown) => e instanceof RuntimeError && /deadlock/.test(e.message) && /stuck/.test(e.message));
+  assert.deepEqual(log, ["cleanup ran"]);
+});
+
+test("run() called while the loop runs is refused and leaves the outer run and its tasks alone", async () => {
+  const log: string[] = [];
+  const result = await run(function* () {
+    const background = createTask(function* () { yield* sleep(2); log.push("background done"); }());
+    let ran = false;
+    try {
+      yield run(function* () { ran = true; });
+    } catch (e) {
+      assert.ok(e instanceof RuntimeError, String(e));
+      log.push("nested run refused");
+    }
+    try {
+      yield getEventLoop().runUntilComplete(function* () { ran = true; }());
+    } catch (e) {
+      assert.ok(e instanceof RuntimeError, String(e));
+      log.push("nested runUntilComplete refused");
+    }
+    assert.equal(ran, false);
+    yield* background;
+    return "outer finished";
+  }, virtual);
+  assert.equal(result, "outer finished");
+  assert.deepEqual(log, ["nested run refused", "nested runUntilComplete refused", "background done"]);
+});
+
+test("runUntilComplete names its argument when it is not awaitable", async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  await assert.rejects(loop.runUntilComplete(42 as unknown as Coro<void>), (e: unknown) => e instanceof TypeError && /runUntilComplete\(aw\)/.test(e.message));
+  assert.equal(loop.tasks().length, 0);
+});
+
+test("run() with a factory that throws rejects instead of throwing", async () => {
+  const p = run(() => { throw new Error("factory failed"); });
+  assert.ok(p instanceof Promise);
+  await assert.rejects(p, /factory failed/);
+});
+
+test("loop.stop() from a task lets the tasks already ready in that round take their turn", async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  const log: string[] = [];
+  loop.createTask(function* () { yield* sleep(0); log.push("A stops"); loop.stop(); yield* sleep(0); log.push("A again"); }());
+  loop.createTask(function* () { yield* sleep(0); log.push("B same round"); yield* sleep(0); log.push("B again"); }());
+  await loop.runForever();
+  log.push("runForever returned");
+  loop.createTask(function* () { yield* sleep(1); loop.stop(); }());
+  await loop.runForever();
+  assert.deepEqual(log, ["A stops", "B same round", "runForever returned", "A again", "B again"]);
 });
