@@ -49,15 +49,27 @@ export function checkHandler(handler: unknown, what: string): Handler | null {
 /** @internal checks a duration option. */
 export function checkMs(value: unknown, what: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !(value >= 0) || value === Infinity) {
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number of milliseconds, got ${describeValue(value)}`);
+  if (!(value >= 0) || value === Infinity) {
     throw new RangeError(`${what} must be a finite number of milliseconds >= 0, got ${describeValue(value)}`);
   }
   return value;
 }
 
+/** @internal checks a task-name option, so the error names the device rather than createTask. */
+export function checkName(value: unknown, what: string, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string") throw new TypeError(`${what} must be a string (the watching task's name), got ${describeValue(value)}`);
+  return value;
+}
+
 /** @internal the debouncing task; subclasses say what a change means. */
 export abstract class Contact {
-  /** The task that watches the pin; `deinit()` stops it. */
+  /**
+   * The task that watches the pin; `deinit()` stops it. Subclasses check every
+   * option before calling this constructor: once it has run, a task is running
+   * and the pin has a watcher, and a constructor that then threw would leak both.
+   */
   readonly task: Task<void>;
   /** Debounced state: true while pressed (button) or closed (switch). */
   protected active: boolean;
@@ -72,8 +84,9 @@ export abstract class Contact {
     name: string,
   ) {
     this.active = pin.value() === activeLevel;
-    this.unwatch = pin.watch(() => this.edge.set());
+    // The task first: if it cannot be created, no watcher is left on the pin.
     this.task = getEventLoop().createTask(this.watchPin(), { name });
+    this.unwatch = pin.watch(() => this.edge.set());
   }
 
   /**

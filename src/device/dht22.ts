@@ -8,6 +8,7 @@
  * program: it shows up in `busyMs`/`maxStepMs` and in the slow-step report.
  */
 import { getEventLoop } from "../core/defaultloop.ts";
+import { RuntimeError } from "../core/errors.ts";
 import { describeValue, realNow } from "../core/host.ts";
 import { Pin } from "./pin.ts";
 
@@ -20,13 +21,13 @@ import { Pin } from "./pin.ts";
  * ```
  */
 export interface DHT22Options {
-  /** Real CPU time one `measure()` takes, in ms. Default 5. */
+  /** Real CPU time one `measure()` takes, in ms, 0 to 1000. Default 5. */
   readMs?: number;
-  /** Mid temperature in °C around which readings drift. Default 22. */
+  /** Mid temperature in °C around which readings drift, within the sensor's -40 to 80. Default 22. */
   temperature?: number;
-  /** Mid relative humidity in % around which readings drift. Default 45. */
+  /** Mid relative humidity in % around which readings drift, 0 to 100. Default 45. */
   humidity?: number;
-  /** Seed for the small reading noise, so a run on the virtual clock is repeatable. Default 1. */
+  /** Seed for the small reading noise, a whole number, so a run on the virtual clock is repeatable. Default 1. */
   seed?: number;
 }
 
@@ -51,10 +52,21 @@ export class OSError extends Error {
 /** errno of a sensor that did not answer. */
 const ETIMEDOUT = 110;
 
+/** The slow drift: one cycle every 30 minutes of loop time. */
+const CYCLE_MINUTES = 30;
+/** Swing either side of the mid values: at most 1.5 * 2π / 30 ≈ 0.3 °C per minute. */
+const TEMPERATURE_SWING = 1.5;
+const HUMIDITY_SWING = 5;
+/** Seeded noise, peak to peak: small enough that reads seconds apart differ by a tenth or two. */
+const TEMPERATURE_NOISE = 0.1;
+const HUMIDITY_NOISE = 0.5;
+
 /**
- * A simulated DHT22 on a pin. Readings drift slowly with the loop's time
- * (a few tenths of a degree per minute, a 10-minute cycle) plus a little
- * seeded noise, and are rounded to 0.1 as the sensor's are.
+ * A simulated DHT22 on a pin. Readings drift slowly with the loop's time:
+ * a 30-minute cycle of ±1.5 °C around the mid temperature (at most about
+ * 0.3 °C per minute) and ±5 % around the mid humidity (humid when cool),
+ * plus seeded noise of ±0.05 °C and ±0.25 %. They are rounded to 0.1 as the
+ * sensor's are, and humidity stays within 0 to 100 %.
  *
  * @example
  * ```ts
@@ -92,14 +104,16 @@ export class DHT22 {
     options: DHT22Options = {},
   ) {
     if (!(pin instanceof Pin)) throw new TypeError(`DHT22(pin): pin must be a Pin, got ${describeValue(pin)}`);
-    const readMs = options.readMs ?? 5;
-    if (typeof readMs !== "number" || !(readMs >= 0) || readMs > 1000) {
-      throw new RangeError(`DHT22: options.readMs must be between 0 and 1000 ms, got ${describeValue(readMs)}`);
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`DHT22(pin, options): options must be an object like { readMs: 0, seed: 42 } (or left out), got ${describeValue(options)}`);
     }
-    this.readMs = readMs;
-    this.midTemperature = options.temperature ?? 22;
-    this.midHumidity = options.humidity ?? 45;
-    this.seed = (options.seed ?? 1) >>> 0 || 1;
+    this.readMs = checkNumber(options.readMs, "DHT22: options.readMs", 5, 0, 1000, "ms");
+    this.midTemperature = checkNumber(options.temperature, "DHT22: options.temperature", 22, -40, 80, "°C (the sensor's range)");
+    this.midHumidity = checkNumber(options.humidity, "DHT22: options.humidity", 45, 0, 100, "%");
+    const seed = options.seed ?? 1;
+    if (typeof seed !== "number") throw new TypeError(`DHT22: options.seed must be a whole number, got ${describeValue(seed)}`);
+    if (!Number.isInteger(seed)) throw new RangeError(`DHT22: options.seed must be a whole number, got ${describeValue(seed)}`);
+    this.seed = seed >>> 0 || 1;
   }
 
   /**
@@ -123,9 +137,11 @@ export class DHT22 {
     const failure = this.failures.shift();
     if (failure !== undefined) throw failure;
     const minutes = getEventLoop().time() / 60_000;
-    const cycle = Math.sin((2 * Math.PI * minutes) / 10);
-    this.lastTemperature = round1(this.midTemperature + 1.5 * cycle + 0.2 * (this.random() - 0.5));
-    this.lastHumidity = round1(this.midHumidity - 5 * cycle + 1 * (this.random() - 0.5));
+    const cycle = Math.sin((2 * Math.PI * minutes) / CYCLE_MINUTES);
+    this.lastTemperature = round1(this.midTemperature + TEMPERATURE_SWING * cycle + TEMPERATURE_NOISE * (this.random() - 0.5));
+    const humidity = this.midHumidity - HUMIDITY_SWING * cycle + HUMIDITY_NOISE * (this.random() - 0.5);
+    // A mid value near 0 or 100 % must not swing past what a humidity can be.
+    this.lastHumidity = round1(Math.min(100, Math.max(0, humidity)));
   }
 
   /**
@@ -137,7 +153,7 @@ export class DHT22 {
    * ```
    */
   temperature(): number {
-    if (this.lastTemperature === null) throw new Error("DHT22.temperature(): no reading yet; call measure() first");
+    if (this.lastTemperature === null) throw new RuntimeError("DHT22.temperature(): no reading yet; call measure() first");
     return this.lastTemperature;
   }
 
@@ -150,7 +166,7 @@ export class DHT22 {
    * ```
    */
   humidity(): number {
-    if (this.lastHumidity === null) throw new Error("DHT22.humidity(): no reading yet; call measure() first");
+    if (this.lastHumidity === null) throw new RuntimeError("DHT22.humidity(): no reading yet; call measure() first");
     return this.lastHumidity;
   }
 
@@ -175,6 +191,14 @@ export class DHT22 {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
+}
+
+/** An optional numeric option: TypeError if not a number, RangeError if NaN or outside min..max. */
+function checkNumber(value: unknown, what: string, fallback: number, min: number, max: number, unit: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number from ${min} to ${max} ${unit}, got ${describeValue(value)}`);
+  if (!(value >= min && value <= max)) throw new RangeError(`${what} must be from ${min} to ${max} ${unit}, got ${describeValue(value)}`);
+  return value;
 }
 
 function round1(x: number): number {

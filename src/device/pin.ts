@@ -8,6 +8,7 @@
  * blink timing to the millisecond.
  */
 import { getEventLoop } from "../core/defaultloop.ts";
+import { RuntimeError } from "../core/errors.ts";
 import { describeValue } from "../core/host.ts";
 
 /**
@@ -53,9 +54,12 @@ export type PinIrqHandler = (pin: Pin) => void;
  * ```
  */
 export interface PinOptions {
-  /** Initial level of an output (MicroPython's `value=` keyword). Default 0. */
-  value?: Level;
-  /** Keep at most this many entries in `history` (oldest dropped first). Default: keep all. */
+  /** Initial level of an output (MicroPython's `value=` keyword): 0, 1, `false` or `true`. Default 0. */
+  value?: Level | boolean;
+  /**
+   * Keep at most this many entries in `history` (oldest dropped first): a whole
+   * number >= 0, or `Infinity`. Default: keep all.
+   */
   historyLimit?: number;
 }
 
@@ -107,6 +111,7 @@ export class Pin {
     readonly pull: typeof Pin.PULL_UP | typeof Pin.PULL_DOWN | null = null,
     options: PinOptions = {},
   ) {
+    // Checked up front so a mistake shows here, not as a wrong level read much later.
     if (typeof id !== "number" && typeof id !== "string") {
       throw new TypeError(`Pin(id): id must be a number or a string such as "LED", got ${describeValue(id)}`);
     }
@@ -116,13 +121,25 @@ export class Pin {
     if (pull !== null && pull !== Pin.PULL_UP && pull !== Pin.PULL_DOWN) {
       throw new TypeError(`Pin(${JSON.stringify(id)}, mode, pull): pull must be Pin.PULL_UP, Pin.PULL_DOWN or null, got ${describeValue(pull)}`);
     }
-    this.level = mode === Pin.OUT ? (options.value ?? 0) : pull === Pin.PULL_UP ? 1 : 0;
-    this.historyLimit = options.historyLimit ?? Infinity;
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`Pin(${JSON.stringify(id)}, mode, pull, options): options must be an object like { value: 1 } (or left out), got ${describeValue(options)}`);
+    }
+    const initial = options.value === undefined ? 0 : toLevel(options.value, `Pin(${JSON.stringify(id)}): options.value`);
+    const historyLimit = options.historyLimit ?? Infinity;
+    if (typeof historyLimit !== "number") {
+      throw new TypeError(`Pin(${JSON.stringify(id)}): options.historyLimit must be a number (a whole number >= 0, or Infinity to keep all), got ${describeValue(historyLimit)}`);
+    }
+    if (historyLimit !== Infinity && !(Number.isInteger(historyLimit) && historyLimit >= 0)) {
+      throw new RangeError(`Pin(${JSON.stringify(id)}): options.historyLimit must be a whole number >= 0, or Infinity to keep all, got ${describeValue(historyLimit)}`);
+    }
+    this.level = mode === Pin.OUT ? initial : pull === Pin.PULL_UP ? 1 : 0;
+    this.historyLimit = historyLimit;
   }
 
   /**
-   * Reads the level, or (for an output) sets it when `v` is given; any truthy
-   * `v` means 1, as in MicroPython.
+   * Reads the level, or (for an output) sets it when `v` is given: 0, 1,
+   * `false` or `true`. Anything else is a `TypeError` rather than "truthy
+   * means 1", so `value("off")` cannot quietly switch the output on.
    *
    * @example
    * ```ts
@@ -134,10 +151,8 @@ export class Pin {
   value(v: number | boolean): void;
   value(v?: number | boolean): Level | void {
     if (v === undefined) return this.level;
-    if (this.mode !== Pin.OUT) {
-      throw new Error(`${this}: value(v) sets an output, but this pin is an input; a test or keyboard drives an input with pin.drive(level)`);
-    }
-    this.set(v ? 1 : 0);
+    this.requireOutput("value(v)");
+    this.set(toLevel(v, `${this}: value(v): v`));
   }
 
   /**
@@ -149,7 +164,8 @@ export class Pin {
    * ```
    */
   on(): void {
-    this.value(1);
+    this.requireOutput("on()");
+    this.set(1);
   }
 
   /**
@@ -161,7 +177,8 @@ export class Pin {
    * ```
    */
   off(): void {
-    this.value(0);
+    this.requireOutput("off()");
+    this.set(0);
   }
 
   /**
@@ -173,12 +190,14 @@ export class Pin {
    * ```
    */
   toggle(): void {
-    this.value(this.level === 1 ? 0 : 1);
+    this.requireOutput("toggle()");
+    this.set(this.level === 1 ? 0 : 1);
   }
 
   /**
    * Simulates the outside world setting an input's level (a button, a sensor
-   * line). Callable from anywhere, including outside any task.
+   * line). Callable from anywhere, including outside any task. `level` is 0,
+   * 1, `false` or `true`. Handlers that throw do not make `drive()` throw: see `irq`.
    *
    * @example
    * ```ts
@@ -188,9 +207,9 @@ export class Pin {
    */
   drive(level: number | boolean): void {
     if (this.mode !== Pin.IN) {
-      throw new Error(`${this}: drive(level) simulates a signal on an input, but this pin is an output; set it with value(), on(), off() or toggle()`);
+      throw new RuntimeError(`${this}: drive(level) simulates a signal on an input, but this pin is an output; set it with value(), on(), off() or toggle()`);
     }
-    this.set(level ? 1 : 0);
+    this.set(toLevel(level, `${this}: drive(level): level`));
   }
 
   /**
@@ -199,6 +218,9 @@ export class Pin {
    * per pin, as in MicroPython; `irq(null)` removes it. The handler runs
    * synchronously, at the moment of the change, like a hard interrupt: keep it
    * short and hand work to a task (set an `Event` or a `ThreadSafeFlag`).
+   * An error it throws goes to the loop's exception handler, as MicroPython
+   * prints an IRQ callback's exception: it is not raised into whoever changed
+   * the level, and the pin's other watchers (a `Pushbutton`) still see the edge.
    *
    * @example
    * ```ts
@@ -210,7 +232,8 @@ export class Pin {
     if (handler !== null && typeof handler !== "function") {
       throw new TypeError(`${this}: irq(handler, trigger): handler must be a function or null, got ${describeValue(handler)}`);
     }
-    if (typeof trigger !== "number" || (trigger & ~(Pin.IRQ_RISING | Pin.IRQ_FALLING)) !== 0 || trigger === 0) {
+    // Compared exactly: a bit test would let 1.5 through as IRQ_RISING.
+    if (trigger !== Pin.IRQ_RISING && trigger !== Pin.IRQ_FALLING && trigger !== (Pin.IRQ_RISING | Pin.IRQ_FALLING)) {
       throw new TypeError(`${this}: irq(handler, trigger): trigger must be Pin.IRQ_RISING, Pin.IRQ_FALLING or both (|), got ${describeValue(trigger)}`);
     }
     this.irqHandler = handler;
@@ -220,7 +243,8 @@ export class Pin {
   /**
    * Calls `listener(level, pin)` on every change, besides the `irq` handler;
    * for drivers such as `Pushbutton` that must not take the pin's one irq.
-   * Returns a function that stops listening.
+   * Returns a function that stops listening. Like an `irq` handler, a listener
+   * that throws is reported to the loop's exception handler.
    *
    * @example
    * ```ts
@@ -228,6 +252,10 @@ export class Pin {
    * ```
    */
   watch(listener: (level: Level, pin: Pin) => void): () => void {
+    // Checked here: a bad listener would otherwise fail only at the next edge, inside drive().
+    if (typeof listener !== "function") {
+      throw new TypeError(`${this}: watch(listener): listener must be a function called as listener(level, pin), got ${describeValue(listener)}`);
+    }
     this.watchers.push(listener);
     return () => {
       const i = this.watchers.indexOf(listener);
@@ -246,7 +274,30 @@ export class Pin {
     this.history.push({ time: getEventLoop().time(), value: level });
     if (this.history.length > this.historyLimit) this.history.splice(0, this.history.length - this.historyLimit);
     const edge = level === 1 ? Pin.IRQ_RISING : Pin.IRQ_FALLING;
-    if (this.irqHandler !== null && (this.irqTrigger & edge) !== 0) this.irqHandler(this);
-    for (const w of this.watchers.slice()) w(level, this);
+    // Each callback is isolated: one that throws must not hide the edge from the
+    // others, nor turn the caller's drive() or on() into a failure.
+    if (this.irqHandler !== null && (this.irqTrigger & edge) !== 0) this.notify(this.irqHandler, "irq handler");
+    for (const w of this.watchers.slice()) this.notify(() => w(level, this), "watch listener");
   }
+
+  private notify(callback: (pin: Pin) => void, what: string): void {
+    try {
+      callback(this);
+    } catch (error) {
+      getEventLoop().callExceptionHandler({ message: `Exception in the ${what} of ${this}`, exception: error });
+    }
+  }
+
+  private requireOutput(call: string): void {
+    if (this.mode !== Pin.OUT) {
+      throw new RuntimeError(`${this}: ${call} sets an output, but this pin is an input; a test or keyboard drives an input with pin.drive(level)`);
+    }
+  }
+}
+
+/** 0, 1, false or true as a Level; anything else names `what` in a TypeError. */
+function toLevel(v: unknown, what: string): Level {
+  if (v === 0 || v === false) return 0;
+  if (v === 1 || v === true) return 1;
+  throw new TypeError(`${what} must be 0, 1, false or true, got ${describeValue(v)}`);
 }

@@ -7,7 +7,7 @@ import { describeValue } from "../core/host.ts";
 import { sleepMs } from "../core/sleep.ts";
 import type { Task } from "../core/task.ts";
 import type { Coro } from "../core/types.ts";
-import { Contact, checkHandler, checkMs, fire, type Handler } from "./debounce.ts";
+import { Contact, checkHandler, checkMs, checkName, fire, type Handler } from "./debounce.ts";
 import { Pin, type Level } from "./pin.ts";
 
 /**
@@ -84,16 +84,24 @@ export class Pushbutton extends Contact {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`Pushbutton(pin, options): options must be an object like { longMs: 800 }, got ${describeValue(options)}`);
     }
+    // Every option is checked before super(), which starts the task and watches the pin.
     const sense = options.sense ?? pin.value();
     if (sense !== 0 && sense !== 1) throw new TypeError(`Pushbutton: options.sense must be 0 or 1, got ${describeValue(sense)}`);
     const debounceMs = checkMs(options.debounceMs, "Pushbutton: options.debounceMs", 50);
-    super(pin, sense === 1 ? 0 : 1, debounceMs, options.name ?? `button ${pin.id}`);
-    this.longMs = checkMs(options.longMs, "Pushbutton: options.longMs", 1000);
-    this.doubleMs = checkMs(options.doubleMs, "Pushbutton: options.doubleMs", 400);
-    this.onPress = checkHandler(options.onPress, "Pushbutton: options.onPress");
-    this.onRelease = checkHandler(options.onRelease, "Pushbutton: options.onRelease");
-    this.onLong = checkHandler(options.onLong, "Pushbutton: options.onLong");
-    this.onDouble = checkHandler(options.onDouble, "Pushbutton: options.onDouble");
+    const longMs = checkMs(options.longMs, "Pushbutton: options.longMs", 1000);
+    const doubleMs = checkMs(options.doubleMs, "Pushbutton: options.doubleMs", 400);
+    const name = checkName(options.name, "Pushbutton: options.name", `button ${pin.id}`);
+    const onPress = checkHandler(options.onPress, "Pushbutton: options.onPress");
+    const onRelease = checkHandler(options.onRelease, "Pushbutton: options.onRelease");
+    const onLong = checkHandler(options.onLong, "Pushbutton: options.onLong");
+    const onDouble = checkHandler(options.onDouble, "Pushbutton: options.onDouble");
+    super(pin, sense === 1 ? 0 : 1, debounceMs, name);
+    this.longMs = longMs;
+    this.doubleMs = doubleMs;
+    this.onPress = onPress;
+    this.onRelease = onRelease;
+    this.onLong = onLong;
+    this.onDouble = onDouble;
   }
 
   /**

@@ -2,7 +2,7 @@
  * A debounced switch (a toggle or a contact to ground), after Peter Hinch's `Switch`.
  */
 import { describeValue } from "../core/host.ts";
-import { Contact, checkHandler, checkMs, fire, type Handler } from "./debounce.ts";
+import { Contact, checkHandler, checkMs, checkName, fire, type Handler } from "./debounce.ts";
 import { Pin, type Level } from "./pin.ts";
 
 /**
@@ -55,9 +55,14 @@ export class Switch extends Contact {
     }
     const closedLevel = options.closedLevel ?? 0;
     if (closedLevel !== 0 && closedLevel !== 1) throw new TypeError(`Switch: options.closedLevel must be 0 or 1, got ${describeValue(closedLevel)}`);
-    super(pin, closedLevel, checkMs(options.debounceMs, "Switch: options.debounceMs", 50), options.name ?? `switch ${pin.id}`);
-    this.onClose = checkHandler(options.onClose, "Switch: options.onClose");
-    this.onOpen = checkHandler(options.onOpen, "Switch: options.onOpen");
+    // Every option is checked before super(), which starts the task and watches the pin.
+    const debounceMs = checkMs(options.debounceMs, "Switch: options.debounceMs", 50);
+    const name = checkName(options.name, "Switch: options.name", `switch ${pin.id}`);
+    const onClose = checkHandler(options.onClose, "Switch: options.onClose");
+    const onOpen = checkHandler(options.onOpen, "Switch: options.onOpen");
+    super(pin, closedLevel, debounceMs, name);
+    this.onClose = onClose;
+    this.onOpen = onOpen;
   }
 
   /**

@@ -196,3 +196,47 @@ test("while the button is held, a task named after the button times the long pre
     button.deinit();
   }, virtual);
 });
+
+/** The pin's listeners, to see that a failed constructor left none behind. */
+function watcherCount(pin: Pin): number {
+  return (pin as unknown as { watchers: unknown[] }).watchers.length;
+}
+
+test("a Pushbutton with a bad option throws before starting a task or watching the pin", async () => {
+  const pin = new Pin(14, Pin.IN, Pin.PULL_UP);
+  await run(function* () {
+    const bad = [{ longMs: -1 }, { doubleMs: "x" }, { debounceMs: NaN }, { name: 5 }, { onLong: 3 }, { sense: 2 }];
+    for (const options of bad) {
+      assert.throws(() => new Pushbutton(pin, options as never), /Pushbutton: options\./, JSON.stringify(options));
+    }
+    yield* sleepMs(1);
+    assert.equal(watcherCount(pin), 0);
+    assert.deepEqual(getEventLoop().tasks().map((t) => t.name), ["main"]);
+  }, virtual);
+});
+
+test("a Pushbutton name that is not a string is reported as Pushbutton: options.name", () => {
+  assert.throws(
+    () => new Pushbutton(new Pin(14, Pin.IN, Pin.PULL_UP), { name: 5 as never }),
+    { name: "TypeError", message: /^Pushbutton: options\.name must be a string.*got 5 \(a number\)/ },
+  );
+});
+
+test("a Switch with a bad option throws before starting a task or watching the pin", async () => {
+  const pin = new Pin(15, Pin.IN, Pin.PULL_UP);
+  await run(function* () {
+    const bad = [{ debounceMs: -1 }, { name: 5 }, { onClose: "x" }, { onOpen: 1 }, { closedLevel: 3 }];
+    for (const options of bad) {
+      assert.throws(() => new Switch(pin, options as never), /Switch: options\./, JSON.stringify(options));
+    }
+    yield* sleepMs(1);
+    assert.equal(watcherCount(pin), 0);
+    assert.deepEqual(getEventLoop().tasks().map((t) => t.name), ["main"]);
+  }, virtual);
+});
+
+test("a non-number duration option is a TypeError, a negative one a RangeError", () => {
+  const pin = new Pin(14, Pin.IN, Pin.PULL_UP);
+  assert.throws(() => new Pushbutton(pin, { longMs: "x" as never }), { name: "TypeError", message: /options\.longMs must be a number of milliseconds/ });
+  assert.throws(() => new Pushbutton(pin, { longMs: -1 }), { name: "RangeError", message: /options\.longMs must be a finite number of milliseconds >= 0, got -1/ });
+});
