@@ -13,7 +13,7 @@ import { context } from "./context.ts";
 import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
-import { Timer } from "./timer.ts";
+import { SOON, SoonCall, Timer } from "./timer.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
@@ -48,7 +48,7 @@ let nextLoopId = 1;
  */
 export class Loop {
   readonly id = nextLoopId++;
-  /** @internal */ readonly ready = new ReadyQueue();
+  /** @internal */ readonly ready = new ReadyQueue<Task | SoonCall>();
   /** @internal */ readonly timers = new TimerHeap<Task | Timer>();
   /** @internal tasks parked on a host promise: virtual time stands still for them */ hostWaits = 0;
   /** @internal tasks parked on a ThreadSafeFlag: only the host can wake them, so no deadlock */ flagWaits = 0;
@@ -196,9 +196,10 @@ export class Loop {
     return timer;
   }
 
-  /** @internal calls `fn` soon, from the loop. */
+  /** @internal calls `fn` from the loop, after the tasks that are ready now (FIFO, as CPython's `call_soon`). */
   callSoon(fn: () => void): void {
-    this.callLater(0, fn);
+    this.ready.push(new SoonCall(fn));
+    if (!this.inSlice) this.kick();
   }
 
   // ---- the scheduler ----
@@ -346,8 +347,17 @@ export class Loop {
       }
       this.deadlockSuspected = false;
       while (n-- > 0) {
-        const task = ready.shift();
-        if (task.heapIndex === TIMER_WOKEN) this.recordLateness(task);
+        const entry = ready.shift();
+        // One field tells the rare entries apart: a task its timer woke (its lateness is measured now) and a callSoon.
+        if (entry.heapIndex < -1) {
+          if (entry.heapIndex === SOON) {
+            this.runSoon(entry as SoonCall);
+            if (this.interrupted && this.handleInterrupt()) break outer;
+            continue;
+          }
+          this.recordLateness(entry as Task);
+        }
+        const task = entry as Task;
         this.step(task);
         last = task;
         if (++w >= size) {
@@ -375,6 +385,14 @@ export class Loop {
     if (w > 0 && last !== null) this.chargeWindow(last, w, realNow() - t0);
     // Unretrieved errors wait for the end of a round, not of a slice: where a slice
     // ends depends on the wall clock, and the report must not.
+  }
+
+  private runSoon(call: SoonCall): void {
+    try {
+      call.fn();
+    } catch (error) {
+      this.callExceptionHandler({ message: "Exception in a callback", exception: error });
+    }
   }
 
   /** Deferred wakes join the ready queue; returns true when the loop must stop now. */

@@ -1,7 +1,8 @@
 /**
- * A callback on the loop's clock (internal): what `waitFor` uses for its
- * deadline and `schedule` for its ticks. Sleeping tasks do not need one: a
- * task is its own timer entry.
+ * Callbacks the loop runs (internal). A `Timer` waits in the timer heap: what
+ * `waitFor` uses for its deadline and `schedule` for its ticks (sleeping tasks
+ * need none: a task is its own timer entry). A `SoonCall` waits in the ready
+ * queue, so it runs in turn with the tasks, as CPython's `call_soon` does.
  */
 import type { TimerEntry } from "./timerheap.ts";
 
@@ -18,4 +19,12 @@ export class Timer implements TimerEntry {
   cancel(): void {
     this.unlink(this);
   }
+}
+
+/** `heapIndex` of a SoonCall: the scheduler tells it from a task by this one field. */
+export const SOON = -3;
+
+export class SoonCall {
+  readonly heapIndex = SOON;
+  constructor(readonly fn: () => void) {}
 }
