@@ -580,8 +580,9 @@ export class Loop {
     if (task.loop !== this) throw new RuntimeError(`${task} belongs to another event loop`);
     task.retrieved = true;
     if (!task.done()) {
-      // The main task's end stops the loop at once, as in MicroPython: no other task takes another step.
-      const stop = (): void => this.stopNow();
+      // As CPython's run_until_complete: the stop is itself a callback, queued behind the
+      // tasks ready now, and then the round it lands in is finished.
+      const stop = (): void => this.callSoon(() => this.stop());
       task.addDoneCallback(stop);
       try {
         await this.drive();

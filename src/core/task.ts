@@ -205,7 +205,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** `yield* task` waits for the task and gives its result or throws its error. */
   [Symbol.iterator](): Iterator<unknown, T, unknown> {
-    return new TaskAwaiter(this, true);
+    return new TaskAwaiter(this, false);
   }
 
   /** A task is a thenable, so plain async code can `await task`. */
@@ -273,11 +273,12 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     this.waitingOn = null;
     const extras = this.extras;
     if (!extras) return;
-    extras.waiters?.wakeAll();
     if (outcome === CANCELLED && extras.controller && !extras.controller.signal.aborted) {
       extras.controller.abort(value);
     }
-    extras.settle?.(outcome === SUCCEEDED);
+    // Done callbacks before the waiters: a task group's callback, registered
+    // when the child was created, acts on a failure before the task awaiting
+    // the child resumes (as in CPython, where both are callbacks, in order).
     const callbacks = extras.callbacks;
     if (callbacks) {
       extras.callbacks = null;
@@ -285,6 +286,8 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
       if (Array.isArray(callbacks)) for (const cb of callbacks) this.callDone(cb);
       else this.callDone(callbacks);
     }
+    extras.waiters?.wakeAll();
+    extras.settle?.(outcome === SUCCEEDED);
   }
 
   private callDone(cb: DoneCallback): void {
@@ -297,18 +300,22 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 }
 
 /**
- * @internal waits for `task` like `yield* task`, but a cancellation of the
- * waiting task is not passed on to `task`: the waiter gets it at once.
+ * @internal waits for `task` like `yield* task` (a cancellation is passed on
+ * and the waiter waits for `task` to end), but then throws the waiter's own
+ * CancelledError instead of giving `task`'s outcome.
  */
-export function waitWithoutPassingCancel<T>(task: Task<T>): Awaitable<T> {
-  return { [Symbol.iterator]: () => new TaskAwaiter(task, false) };
+export function waitKeepingCancel<T>(task: Task<T>): Awaitable<T> {
+  return { [Symbol.iterator]: () => new TaskAwaiter(task, true) };
 }
 
 /** What `yield* task` drives: parks the awaiting task in the target's waiters. */
 class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
+  /** With keepCancel: the cancellation that reached the waiter, thrown once the target has ended. */
+  private cancelledWith: unknown = null;
+
   constructor(
     private readonly target: Task<T>,
-    private readonly passCancel: boolean,
+    private readonly keepCancel: boolean,
   ) {}
 
   next(arg?: unknown): IteratorResult<unknown, T> {
@@ -322,6 +329,7 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
       return PARKED;
     }
     target.retrieved = true;
+    if (this.cancelledWith !== null) throw this.cancelledWith;
     if (target.outcome === SUCCEEDED) {
       return target.value === undefined ? (DONE_VOID as IteratorReturnResult<T>) : { value: target.value as T, done: true };
     }
@@ -335,7 +343,8 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
   /** Waiting on a task passes the cancellation on; the waiter then sees how it ends. */
   cancelWait(waiter: Task, error: unknown): void {
     const msg = error instanceof CancelledError && error.message ? error.message : undefined;
-    if (this.passCancel && this.target.cancel(msg)) return;
+    if (this.keepCancel) this.cancelledWith = error;
+    if (this.target.cancel(msg)) return;
     this.target.waiters!.remove(waiter);
     waiter.loop.wakeThrow(waiter, error);
   }

@@ -1,7 +1,7 @@
 import { TimeoutError } from "./errors.ts";
 import { runningTask } from "./context.ts";
 import { getEventLoop } from "./defaultloop.ts";
-import { SLEEPING, Task, waitWithoutPassingCancel } from "./task.ts";
+import { SLEEPING, Task, waitKeepingCancel } from "./task.ts";
 import { wrap } from "./loop.ts";
 import { describeValue, isCoroutine } from "./host.ts";
 import { sleepMs, toMs } from "./sleep.ts";
@@ -102,10 +102,11 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
   }
   cancelRunner();
   try {
-    yield* waitWithoutPassingCancel(runnerTask);
+    yield* waitKeepingCancel(runnerTask);
   } catch (error) {
     // The runner ends cancelled, and then what counts is the timeout; any
-    // other error is the waiting task's own cancellation, and it wins.
+    // other error is the waiting task's own cancellation (passed on to the
+    // work, whose cleanup is awaited, as in CPython), and it wins.
     if (!runnerTask.done() || error !== runnerTask.value) throw error;
   }
   throw new TimeoutError();

@@ -5,13 +5,18 @@ import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { DONE, SUCCEEDED, type Task } from "../core/task.ts";
-import { WaitQueue } from "../core/waitqueue.ts";
 import { describeValue } from "../core/host.ts";
 import { toTask } from "../core/waitfor.ts";
 import type { Awaitable } from "../core/types.ts";
 
-/** One task waiting through the shield: parked among the inner task's waiters. */
+/**
+ * One task waiting through the shield. As in CPython, the shield is a future
+ * of its own: it hears of the inner task's end one round later (call soon),
+ * and only then wakes its waiter.
+ */
 class ShieldWait<T> implements Iterator<unknown, T, unknown>, Waitable {
+  private waiter: Task | null = null;
+
   constructor(private readonly inner: Task<T>) {}
 
   next(arg?: unknown): IteratorResult<unknown, T> {
@@ -19,8 +24,9 @@ class ShieldWait<T> implements Iterator<unknown, T, unknown>, Waitable {
     if (arg !== RESUME && inner.state !== DONE) {
       const me = runningTask("shield()");
       if (me === inner) throw new RuntimeError(`shield(): ${inner} cannot wait for itself`);
-      (inner.getExtras().waiters ??= new WaitQueue("task")).park(me);
-      me.waitingOn = this;
+      this.waiter = me;
+      inner.addDoneCallback(this.innerDone);
+      me.park(this);
       return PARKED;
     }
     inner.retrieved = true;
@@ -32,9 +38,18 @@ class ShieldWait<T> implements Iterator<unknown, T, unknown>, Waitable {
     throw error;
   }
 
+  private readonly innerDone = (): void => {
+    this.inner.loop.callSoon(() => {
+      const waiter = this.waiter;
+      this.waiter = null;
+      if (waiter !== null && waiter.waitingOn === this) waiter.loop.wake(waiter);
+    });
+  };
+
   /** The waiter is cancelled: it stops waiting at once, and the inner task runs on. */
   cancelWait(waiter: Task, error: unknown): void {
-    this.inner.waiters!.remove(waiter);
+    this.inner.removeDoneCallback(this.innerDone);
+    this.waiter = null;
     waiter.loop.wakeThrow(waiter, error);
   }
 

@@ -196,10 +196,11 @@ function* runGroup<T>(body: (tg: TaskGroup) => Coro<T>): Coro<T> {
   let cancelled: CancelledError | null = null;
   if (bodyFailed) {
     if (bodyError instanceof CancelledError) cancelled = bodyError;
-    else group.errors.push(bodyError);
     if (!group.aborting) group.abort();
   }
   yield* group.waitChildren();
+  // As CPython's TaskGroup: the body's own error comes after the children's.
+  if (bodyFailed && !(bodyError instanceof CancelledError)) group.errors.push(bodyError);
   cancelled ??= group.cancelledBy;
   const errors = group.errors;
   if (errors.length > 0) {

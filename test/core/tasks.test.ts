@@ -207,3 +207,29 @@ test("plain async code can await a task, because a task is a thenable", async ()
   assert.equal(await task, "from task");
   await main;
 });
+
+test("a done callback added after the task finished runs after the tasks already ready, as CPython's call_soon", async () => {
+  const log: string[] = [];
+  await run(function* () {
+    const t = createTask(function* () { return 1; }());
+    yield* sleep(0);
+    createTask(function* () { log.push("X runs"); }());
+    t.addDoneCallback(() => log.push("late callback"));
+    log.push("main before yield");
+    yield* sleep(0);
+    yield* sleep(0);
+  }, virtual);
+  assert.deepEqual(log, ["main before yield", "X runs", "late callback"]);
+});
+
+test("when main ends, the tasks already ready in that round take their turn before the leftovers are cancelled (asyncio.run)", async () => {
+  const log: string[] = [];
+  await run(function* () {
+    createTask(function* () {
+      try { for (let i = 0; ; i++) { log.push(`tick ${i}`); yield* sleep(0); } } catch (e) { log.push("ticker cancelled"); throw e; }
+    }());
+    yield* sleep(0);
+    log.push("main returns");
+  }, virtual);
+  assert.deepEqual(log, ["tick 0", "main returns", "tick 1", "ticker cancelled"]);
+});

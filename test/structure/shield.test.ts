@@ -134,3 +134,14 @@ test("a task waiting through a shield is shown as waiting on \"shield(task …)\
     yield* t;
   }, virtual);
 });
+
+test("a shielded wait resumes one round after the inner task ends, as CPython's shield future does", async () => {
+  // CPython 3.12 prints: tick 0, inner done, tick 1, tick 2, main got 1 (then tick 3 as run ends)
+  const log: string[] = [];
+  await run(function* () {
+    const inner = createTask(function* () { yield* sleep(0); log.push("inner done"); return 1; }());
+    createTask(function* () { for (let i = 0; i < 4; i++) { log.push(`tick ${i}`); yield* sleep(0); } }());
+    log.push(`main got ${yield* shield(inner)}`);
+  }, virtual);
+  assert.deepEqual(log, ["tick 0", "inner done", "tick 1", "tick 2", "main got 1", "tick 3"]);
+});

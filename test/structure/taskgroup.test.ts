@@ -372,3 +372,37 @@ test("the task waiting for the children is shown as waiting on the taskGroup in 
     yield* runner;
   }, virtual);
 });
+
+test("the body's own error comes after the children's in the ExceptionGroup, as in CPython", async () => {
+  await run(function* () {
+    try {
+      yield* taskGroup(function* (tg) {
+        tg.createTask(function* (): Coro<void> { throw new Error("child"); }());
+        yield* sleep(0); // the child fails in this round; the body fails as it resumes
+        throw new Error("body");
+      });
+      assert.fail("expected an ExceptionGroup");
+    } catch (e) {
+      assert.ok(e instanceof ExceptionGroup);
+      assert.deepEqual(e.errors.map((x) => (x as Error).message), ["child", "body"]);
+    }
+  }, virtual);
+});
+
+test("a body awaiting a child that fails sees CancelledError at once, and the group exits when the body does", async () => {
+  // CPython 3.12 prints: tick 0, tick 1, child fails, tick 2, body cancelled, group: child, tick 3, tick 4
+  const log: string[] = [];
+  await run(function* () {
+    createTask(function* () { for (let i = 0; i < 5; i++) { log.push(`tick ${i}`); yield* sleep(0); } }());
+    try {
+      yield* taskGroup(function* (tg) {
+        const c = tg.createTask(function* (): Coro<void> { yield* sleep(0); log.push("child fails"); throw new Error("child"); }());
+        try { yield* c; } catch (e) { log.push(e instanceof CancelledError ? "body cancelled" : `body saw ${(e as Error).message}`); throw e; }
+      });
+    } catch (e) {
+      log.push(`group: ${(e as ExceptionGroup).errors.map((x) => (x as Error).message).join(",")}`);
+    }
+    yield* sleep(0.01);
+  }, virtual);
+  assert.deepEqual(log, ["tick 0", "tick 1", "child fails", "tick 2", "body cancelled", "group: child", "tick 3", "tick 4"]);
+});
