@@ -164,16 +164,18 @@ function* drive(self: ScheduledTask, loop: Loop, period: number, fn: (...args: n
       k = 0;
     }
     const next = base + ++k * period;
-    if (end > next && end - started > period) {
-      // The invocation itself overran: start the next one at once (after giving
-      // way once) and count from now, instead of a burst of catch-up runs.
+    if (end > next && started <= next) {
+      // The invocation was still running when the next one came due: it overran.
+      // Start the next one at once (after giving way once) and count from now,
+      // instead of a burst of catch-up runs.
       stats.overruns++;
       base = deadline = end;
       k = 0;
       yield;
     } else if (end > next) {
-      // Woken late (other work held the loop), not an overrun: skip the deadlines
-      // already missed and stay on the grid, so a hiccup causes neither a burst nor drift.
+      // Woken so late (other work held the loop) that the next deadline had passed
+      // before it started: not an overrun. Skip the deadlines already missed and
+      // stay on the grid, so a hiccup causes neither a burst nor drift.
       k = Math.floor((end - base) / period) + 1;
       deadline = sleeper.deadline = base + k * period;
       yield* sleepUntilDeadline;

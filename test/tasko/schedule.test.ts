@@ -89,6 +89,28 @@ test("an overrunning invocation makes the next one start at once and re-bases th
   assert.deepEqual(starts, [0, 100, 350, 450, 550, 650]);
 });
 
+test("an invocation that started late and is still running when the next deadline comes is an overrun: the next starts at once (real clock)", async () => {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let overruns = -1;
+  await run(function* () {
+    const s = schedule(10, function* () {
+      starts.push(now());
+      if (starts.length === 3) yield* sleepMs(100); // due at 200, starts ~240, ends ~340: past the 300 deadline
+      ends.push(now());
+    });
+    yield* sleepMs(150);
+    const until = performance.now() + 90;
+    while (performance.now() < until) { /* hold the loop past the 200 ms deadline */ }
+    yield* sleepMs(300);
+    overruns = s.stats.overruns;
+    s.cancel();
+  }, { clock: "real" });
+  assert.equal(overruns, 1);
+  assert.ok(starts[2]! > 200 && starts[2]! < 300, `the third started at ${starts[2]} ms`);
+  assert.ok(starts[3]! - ends[2]! < 30, `the fourth started ${starts[3]! - ends[2]!} ms after the third ended`);
+});
+
 test("an async function's promise is awaited before the next invocation starts", async () => {
   const log: string[] = [];
   await run(function* () {
