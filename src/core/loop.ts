@@ -14,7 +14,7 @@ import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { SOON, SoonCall, Timer } from "./timer.ts";
-import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
+import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, TIMED_ALONE, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
@@ -27,6 +27,8 @@ const TIMER_EARLY_MS = 1.5;
 /** Step timing aims at one clock read per this much work (reading the clock costs ~60 ns). */
 const TIMING_WINDOW_MS = 0.05;
 const MAX_WINDOW = 1024;
+/** A window of several steps that took longer than this held a long step we cannot place. */
+const LONG_WINDOW_MS = 1;
 /** Hosts keep timer delays in 32 bits; a longer sleep wakes the loop early and it sleeps again. */
 const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
 /** `heapIndex` of a task its timer has woken and that has not run since (its lateness is still to be measured). */
@@ -82,6 +84,8 @@ export class Loop {
   private stopAtRoundEnd = false;
   /** Steps per clock read (see chargeWindow). */
   private window = 1;
+  /** The tasks stepped in the current timing window, in order. */
+  private readonly windowTasks: Task[] = new Array<Task>(MAX_WINDOW);
 
   /** @internal use `newEventLoop()` or `getEventLoop()` */
   constructor(options: LoopOptions = {}) {
@@ -332,7 +336,7 @@ export class Loop {
     let t0 = realNow();
     let w = 0;
     let size = this.window;
-    let last: Task | null = null;
+    const members = this.windowTasks;
     outer: for (;;) {
       if (this.stopping) break;
       if (timers.size > 0) this.fireDueTimers();
@@ -358,11 +362,18 @@ export class Loop {
           this.recordLateness(entry as Task);
         }
         const task = entry as Task;
-        this.step(task);
-        last = task;
-        if (++w >= size) {
+        const alone = (task.flags & TIMED_ALONE) !== 0;
+        if (alone && w > 0) {
           const t1 = realNow();
-          this.chargeWindow(task, w, t1 - t0);
+          this.chargeWindow(w, t1 - t0);
+          t0 = t1;
+          w = 0;
+        }
+        this.step(task);
+        members[w] = task;
+        if (++w >= size || alone) {
+          const t1 = realNow();
+          this.chargeWindow(w, t1 - t0);
           t0 = t1;
           w = 0;
           size = this.window;
@@ -382,7 +393,7 @@ export class Loop {
         break;
       }
     }
-    if (w > 0 && last !== null) this.chargeWindow(last, w, realNow() - t0);
+    if (w > 0) this.chargeWindow(w, realNow() - t0);
     // Unretrieved errors wait for the end of a round, not of a slice: where a slice
     // ends depends on the wall clock, and the report must not.
   }
@@ -404,15 +415,28 @@ export class Loop {
   }
 
   /**
-   * Charges a window of `count` steps that took `elapsed` ms, then sizes the
-   * next window so that it lasts about TIMING_WINDOW_MS. A window of one step
-   * is exact: that is every step once steps are slow, and always with
-   * slowStepMs. A longer window (steps of a few hundred ns, where a clock read
-   * would cost as much as the step) is charged to the task that ended it, like
-   * a sampling profiler; the window length is jittered so that tasks taking
-   * turns in a fixed order are all sampled, each in proportion to its steps.
+   * Charges a window of `count` steps (`windowTasks`) that took `elapsed` ms,
+   * then sizes the next window so that it lasts about TIMING_WINDOW_MS.
+   *
+   * A window of one step is exact: that is every step once steps are slow,
+   * always with slowStepMs, and always for a TIMED_ALONE task. A longer
+   * window (steps of a few hundred ns, where a clock read would cost as much
+   * as the step) is charged to the task that ended it, like a sampling
+   * profiler; the window length is jittered so that tasks taking turns in a
+   * fixed order are all sampled, each in proportion to its steps. But a long
+   * window of several steps held one long step, and we cannot tell whose: it
+   * is charged to nobody (blaming the last task would point at an innocent
+   * one), and its tasks are timed alone from then on, so the next long step
+   * of any of them is charged where it belongs.
    */
-  private chargeWindow(task: Task, count: number, elapsed: number): void {
+  private chargeWindow(count: number, elapsed: number): void {
+    const members = this.windowTasks;
+    if (count > 1 && elapsed > LONG_WINDOW_MS) {
+      for (let i = 0; i < count; i++) members[i]!.flags |= TIMED_ALONE;
+      this.window = 1;
+      return;
+    }
+    const task = members[count - 1]!;
     // Whole microseconds stay small integers (Smis), so the stats take no heap boxes per task.
     const us = Math.round(elapsed * 1000);
     task.busyUs += us;

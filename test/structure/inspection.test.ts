@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   run, createTask, sleep, sleepMs, currentTask, getEventLoop, taskGroup, shield,
-  Event, Lock, Semaphore, Condition, Queue, Barrier, type SlowStepInfo, type Coro,
+  Event, Lock, Semaphore, Condition, Queue, Barrier, type SlowStepInfo, type TaskInfo, type Coro,
 } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
@@ -170,4 +170,27 @@ test("lateMs counts until the task actually runs: woken on time but stuck behind
   );
   assert.ok(victim !== undefined);
   assert.ok(victim.lateMs >= 90 && victim.maxLateMs >= victim.lateMs, JSON.stringify(victim));
+});
+
+test("without slowStepMs, a long step amid a burst of short ones is never charged to an innocent task, and a second one is charged to its task (real clock)", async () => {
+  let infos: TaskInfo[] = [];
+  await run(function* () {
+    for (let k = 0; k < 20; k++) createTask(function* () { for (;;) yield* sleep(0); }(), { name: `spinner ${k}` });
+    yield* sleep(0.1); // the spinners' short steps make the loop time them in windows
+    createTask(function* () {
+      yield* sleep(0.05);
+      busyWait(60);
+      yield* sleep(0.05);
+      busyWait(80);
+      yield* sleep(10);
+    }(), { name: "hog" });
+    yield* sleep(0.4);
+    infos = getEventLoop().tasks();
+  }, { clock: "real" });
+  const hog = infos.find((t) => t.name === "hog")!;
+  assert.ok(hog.maxStepMs >= 79, `hog's longest step: ${hog.maxStepMs} ms`);
+  assert.ok(hog.busyMs >= 79, `hog's busy time: ${hog.busyMs} ms`);
+  for (const t of infos.filter((t) => t.name.startsWith("spinner"))) {
+    assert.ok(t.maxStepMs < 40, `${t.name} was charged a step of ${t.maxStepMs} ms`);
+  }
 });
