@@ -13,7 +13,7 @@ import { context } from "./context.ts";
 import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
-import { SOON, SoonCall, Timer } from "./timer.ts";
+import { SOON, SoonCall } from "./soon.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, TIMED_ALONE, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
@@ -51,7 +51,7 @@ let nextLoopId = 1;
 export class Loop {
   readonly id = nextLoopId++;
   /** @internal */ readonly ready = new ReadyQueue<Task | SoonCall>();
-  /** @internal */ readonly timers = new TimerHeap<Task | Timer>();
+  /** @internal the sleeping tasks: each task is its own timer entry */ readonly timers = new TimerHeap<Task>();
   /** @internal tasks parked on a host promise: virtual time stands still for them */ hostWaits = 0;
   /** @internal tasks parked on a ThreadSafeFlag: only the host can wake them, so no deadlock */ flagWaits = 0;
   private readonly virtual: boolean;
@@ -190,14 +190,6 @@ export class Loop {
     } catch (error) {
       wait.settle(false, error);
     }
-  }
-
-  /** @internal calls `fn` after `ms` on the loop's clock. */
-  callLater(ms: number, fn: () => void): Timer {
-    const timer = new Timer(fn, (t) => this.timers.remove(t));
-    this.timers.push(timer, this.time() + Math.max(0, ms));
-    if (!this.inSlice) this.kick();
-    return timer;
   }
 
   /** @internal calls `fn` from the loop, after the tasks that are ready now (FIFO, as CPython's `call_soon`). */
@@ -477,16 +469,8 @@ export class Loop {
     let top = timers.peek();
     while (top !== undefined && top.deadline <= now) {
       timers.pop();
-      if (top instanceof Task) {
-        top.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
-        this.wake(top);
-      } else {
-        try {
-          top.fire();
-        } catch (error) {
-          this.callExceptionHandler({ message: "Exception in a timer callback", exception: error });
-        }
-      }
+      top.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
+      this.wake(top);
       top = timers.peek();
     }
   }

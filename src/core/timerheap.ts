@@ -1,7 +1,7 @@
 /**
  * The timer queue: a binary min-heap ordered by (deadline, sequence), so
  * equal deadlines fire in the order they were set. Entries are the sleeping
- * tasks themselves (no allocation per sleep) or `Timer` callbacks; each entry
+ * tasks themselves (no allocation per sleep); each entry
  * remembers its slot, so a cancelled sleep leaves the heap in O(log n).
  */
 export interface TimerEntry {
