@@ -14,7 +14,7 @@ import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { SOON, SoonCall } from "./soon.ts";
-import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, TIMED_ALONE, Task, WAITING } from "./task.ts";
+import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
@@ -29,6 +29,8 @@ const TIMING_WINDOW_MS = 0.05;
 const MAX_WINDOW = 1024;
 /** A window of several steps that took longer than this held a long step we cannot place. */
 const LONG_WINDOW_MS = 1;
+/** After such a window every step is timed alone for this long, so that the next long step is placed. */
+const EXACT_AFTER_LONG_MS = 10_000;
 /** Hosts keep timer delays in 32 bits; a longer sleep wakes the loop early and it sleeps again. */
 const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
 /** `heapIndex` of a task its timer has woken and that has not run since (its lateness is still to be measured). */
@@ -84,8 +86,8 @@ export class Loop {
   private stopAtRoundEnd = false;
   /** Steps per clock read (see chargeWindow). */
   private window = 1;
-  /** The tasks stepped in the current timing window, in order. */
-  private readonly windowTasks: Task[] = new Array<Task>(MAX_WINDOW);
+  /** Until this real time every step is timed alone (see chargeWindow). */
+  private exactUntil = -Infinity;
 
   /** @internal use `newEventLoop()` or `getEventLoop()` */
   constructor(options: LoopOptions = {}) {
@@ -328,7 +330,7 @@ export class Loop {
     let t0 = realNow();
     let w = 0;
     let size = this.window;
-    const members = this.windowTasks;
+    let last: Task | null = null;
     outer: for (;;) {
       if (this.stopping) break;
       if (timers.size > 0) this.fireDueTimers();
@@ -354,18 +356,11 @@ export class Loop {
           this.recordLateness(entry as Task);
         }
         const task = entry as Task;
-        const alone = (task.flags & TIMED_ALONE) !== 0;
-        if (alone && w > 0) {
-          const t1 = realNow();
-          this.chargeWindow(w, t1 - t0);
-          t0 = t1;
-          w = 0;
-        }
         this.step(task);
-        members[w] = task;
-        if (++w >= size || alone) {
+        last = task;
+        if (++w >= size) {
           const t1 = realNow();
-          this.chargeWindow(w, t1 - t0);
+          this.chargeWindow(task, w, t0, t1);
           t0 = t1;
           w = 0;
           size = this.window;
@@ -385,7 +380,7 @@ export class Loop {
         break;
       }
     }
-    if (w > 0) this.chargeWindow(w, realNow() - t0);
+    if (w > 0 && last !== null) this.chargeWindow(last, w, t0, realNow());
     // Unretrieved errors wait for the end of a round, not of a slice: where a slice
     // ends depends on the wall clock, and the report must not.
   }
@@ -407,35 +402,34 @@ export class Loop {
   }
 
   /**
-   * Charges a window of `count` steps (`windowTasks`) that took `elapsed` ms,
-   * then sizes the next window so that it lasts about TIMING_WINDOW_MS.
+   * Charges a window of `count` steps, from `start` to `end` (real ms), the
+   * last of them by `task`, then sizes the next window so that it lasts about
+   * TIMING_WINDOW_MS.
    *
    * A window of one step is exact: that is every step once steps are slow,
-   * always with slowStepMs, and always for a TIMED_ALONE task. A longer
-   * window (steps of a few hundred ns, where a clock read would cost as much
-   * as the step) is charged to the task that ended it, like a sampling
-   * profiler; the window length is jittered so that tasks taking turns in a
-   * fixed order are all sampled, each in proportion to its steps. But a long
-   * window of several steps held one long step, and we cannot tell whose: it
-   * is charged to nobody (blaming the last task would point at an innocent
-   * one), and its tasks are timed alone from then on, so the next long step
-   * of any of them is charged where it belongs.
+   * and always with slowStepMs. A longer window (steps of a few hundred ns,
+   * where a clock read would cost as much as the step) is charged to the task
+   * that ended it, like a sampling profiler; the window length is jittered so
+   * that tasks taking turns in a fixed order are all sampled, each in
+   * proportion to its steps. But a long window of several steps held one long
+   * step, and we cannot tell whose: it is charged to nobody (blaming the last
+   * task would point at an innocent one), and for a while every step is timed
+   * alone, so that the next long step is charged where it belongs.
    */
-  private chargeWindow(count: number, elapsed: number): void {
-    const members = this.windowTasks;
+  private chargeWindow(task: Task, count: number, start: number, end: number): void {
+    const elapsed = end - start;
     if (count > 1 && elapsed > LONG_WINDOW_MS) {
-      for (let i = 0; i < count; i++) members[i]!.flags |= TIMED_ALONE;
+      this.exactUntil = end + EXACT_AFTER_LONG_MS;
       this.window = 1;
       return;
     }
-    const task = members[count - 1]!;
     // Whole microseconds stay small integers (Smis), so the stats take no heap boxes per task.
     const us = Math.round(elapsed * 1000);
     task.busyUs += us;
     const perStepUs = count === 1 ? us : Math.round(us / count);
     if (perStepUs > task.maxStepUs) task.maxStepUs = perStepUs;
     if (count === 1 && elapsed > this.slowStepMs) this.reportSlowStep(task, elapsed);
-    if (this.slowStepMs !== Infinity || elapsed > 1) {
+    if (this.slowStepMs !== Infinity || elapsed > 1 || end < this.exactUntil) {
       this.window = 1;
     } else {
       const target = (TIMING_WINDOW_MS * count) / Math.max(elapsed, 1e-6);

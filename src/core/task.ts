@@ -9,8 +9,8 @@
  *   once it is DONE, its result or error. One field for both keeps tasks small.
  * - `flags`: THROW, RETRIEVED (someone has seen the outcome), CANCEL_ASKED
  *   (cancel() was called once: its `signal` is aborted, even if it is read
- *   only later), TIMED_ALONE (see Loop.chargeWindow), and the outcome
- *   (PENDING, SUCCEEDED, FAILED, CANCELLED) in the bits above them.
+ *   only later), and the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED) in the
+ *   bits above them.
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
@@ -37,9 +37,7 @@ export const CANCELLED = 3;
 export const THROW = 1;
 export const RETRIEVED = 2;
 const CANCEL_ASKED = 4;
-/** The loop times each of its steps on its own clock reads (see Loop.chargeWindow). */
-export const TIMED_ALONE = 8;
-const OUTCOME_SHIFT = 4;
+const OUTCOME_SHIFT = 3;
 
 type DoneCallback = (task: Task<unknown>) => void;
 
