@@ -29,8 +29,18 @@ const TIMING_WINDOW_MS = 0.05;
 const MAX_WINDOW = 1024;
 /** A window of several steps that took longer than this held a long step we cannot place. */
 const LONG_WINDOW_MS = 1;
-/** After such a window every step is timed alone for this long, so that the next long step is placed. */
-const EXACT_AFTER_LONG_MS = 10_000;
+/**
+ * After a window longer than this (a blocking step, more than a GC pause) every
+ * step is timed alone for EXACT_FOR_MS, so that the next long step is placed.
+ */
+const EXACT_AFTER_MS = 5;
+const EXACT_FOR_MS = 5_000;
+/**
+ * The first steps of every slice are timed alone: a loop that wakes for a few
+ * steps at a time (most device programs) is timed exactly, while a busy one
+ * pays a handful of clock reads per 4 ms slice.
+ */
+const EXACT_STEPS_PER_SLICE = 16;
 /** Hosts keep timer delays in 32 bits; a longer sleep wakes the loop early and it sleeps again. */
 const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
 /** `heapIndex` of a task its timer has woken and that has not run since (its lateness is still to be measured). */
@@ -329,7 +339,8 @@ export class Loop {
     // the window also paces the slice budget, so short steps cost no clock reads.
     let t0 = realNow();
     let w = 0;
-    let size = this.window;
+    let exactSteps = EXACT_STEPS_PER_SLICE;
+    let size = 1;
     let last: Task | null = null;
     outer: for (;;) {
       if (this.stopping) break;
@@ -363,7 +374,7 @@ export class Loop {
           this.chargeWindow(task, w, t0, t1);
           t0 = t1;
           w = 0;
-          size = this.window;
+          size = --exactSteps > 0 ? 1 : this.window;
           if (t1 - this.budgetStart >= SLICE_MS) {
             // Give way to the host; the rest of the ready queue runs in the next slice.
             if (this.interrupted) this.handleInterrupt();
@@ -412,14 +423,15 @@ export class Loop {
    * that ended it, like a sampling profiler; the window length is jittered so
    * that tasks taking turns in a fixed order are all sampled, each in
    * proportion to its steps. But a long window of several steps held one long
-   * step, and we cannot tell whose: it is charged to nobody (blaming the last
-   * task would point at an innocent one), and for a while every step is timed
-   * alone, so that the next long step is charged where it belongs.
+   * step (or a GC pause), and we cannot tell whose: it is charged to nobody
+   * (blaming the last task would point at an innocent one), and after a
+   * blocking step every step is timed alone for a while, so that the next
+   * one is charged where it belongs.
    */
   private chargeWindow(task: Task, count: number, start: number, end: number): void {
     const elapsed = end - start;
     if (count > 1 && elapsed > LONG_WINDOW_MS) {
-      this.exactUntil = end + EXACT_AFTER_LONG_MS;
+      if (elapsed > EXACT_AFTER_MS) this.exactUntil = end + EXACT_FOR_MS;
       this.window = 1;
       return;
     }

@@ -194,3 +194,17 @@ test("without slowStepMs, a long step amid a burst of short ones is never charge
     assert.ok(t.maxStepMs < 40, `${t.name} was charged a step of ${t.maxStepMs} ms`);
   }
 });
+
+test("without slowStepMs, a loop that wakes for a few steps at a time times them exactly: a 50 ms step is charged to its task (real clock)", async () => {
+  let infos: TaskInfo[] = [];
+  await run(function* () {
+    createTask(function* () { yield* sleep(0.02); busyWait(50); yield* sleep(10); }(), { name: "busy" });
+    createTask(function* () { for (;;) yield* sleep(0.02); }(), { name: "polite" });
+    yield* sleep(0.2);
+    infos = getEventLoop().tasks();
+  }, { clock: "real" });
+  const busy = infos.find((t) => t.name === "busy")!;
+  const polite = infos.find((t) => t.name === "polite")!;
+  assert.ok(busy.maxStepMs >= 49, `busy's longest step: ${busy.maxStepMs} ms`);
+  assert.ok(polite.maxStepMs < 20, `polite was charged a step of ${polite.maxStepMs} ms`);
+});
