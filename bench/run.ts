@@ -3,7 +3,8 @@
  * Optional: `-- --only=switch,queue`. Every workload runs several repetitions;
  * within a repetition each implementation runs once (rotating who goes first), and
  * the median per metric is reported. Ratios are normalised so that > 1 means
- * taskloop is better. Writes bench/results.json.
+ * taskloop is better. Writes bench/results.json (a --quick or --only run:
+ * bench/results.local.json).
  */
 import { execFile } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
@@ -232,6 +233,8 @@ const results = {
   notes,
   failures,
 };
-writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nwrote bench/results.json (${results.durationS.toFixed(0)} s)`);
+// Only a full run replaces the committed figures; --quick and --only runs go to a git-ignored file.
+const out = params.quick || only !== null ? "bench/results.local.json" : "bench/results.json";
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out} (${results.durationS.toFixed(0)} s)`);
 if (failures.length > 0) process.exitCode = 1;
