@@ -24,6 +24,11 @@ export function getEventLoop(): Loop {
   return context.loop ?? (defaultLoop ??= new Loop());
 }
 
+/** @internal the default loop if one was made, without making one. */
+export function peekDefaultLoop(): Loop | null {
+  return defaultLoop;
+}
+
 /**
  * Makes a fresh loop with `options` and makes it the default.
  *

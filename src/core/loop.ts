@@ -681,6 +681,11 @@ export class Loop {
     if (!this.inSlice) this.endDrive();
   }
 
+  /** Whether `runForever` or `runUntilComplete` is driving this loop now. */
+  isRunning(): boolean {
+    return this.active;
+  }
+
   /** Closes the loop: it cannot run again. */
   close(): void {
     if (this.active) throw new RuntimeError("cannot close a running event loop");

@@ -1,4 +1,4 @@
-import { getEventLoop, newEventLoop } from "./defaultloop.ts";
+import { getEventLoop, newEventLoop, peekDefaultLoop } from "./defaultloop.ts";
 import { describeValue, isCoroutine } from "./host.ts";
 import type { Coro, LoopOptions } from "./types.ts";
 
@@ -23,9 +23,27 @@ export function run<T>(main: Coro<T> | (() => Coro<T>), options?: LoopOptions): 
     return Promise.reject(new TypeError(`run(main): coroutine expected (a generator object such as main()), got ${describeValue(main)}`));
   }
   try {
+    if (options !== undefined) warnOfStrandedTasks();
     const loop = options !== undefined ? newEventLoop(options) : getEventLoop();
     return loop.runMain(coro as Coro<T>);
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/**
+ * `run(main, options)` makes a new default loop, so tasks made before it (a
+ * Pushbutton made at module level, as MicroPython programs do) stay on the old
+ * loop and would silently never run: say so once, with the way out.
+ */
+function warnOfStrandedTasks(): void {
+  const previous = peekDefaultLoop();
+  if (previous === null || previous.isRunning()) return;
+  const stranded = previous.tasks();
+  if (stranded.length === 0) return;
+  const names = stranded.slice(0, 3).map((t) => t.name).join(", ") + (stranded.length > 3 ? ", …" : "");
+  console.warn(
+    `taskloop: run(main, options) starts a new event loop, so ${stranded.length} task(s) made before it will not run (${names}). ` +
+      "Make them inside main, or call newEventLoop(options) before making them and run(main) without options.",
+  );
 }

@@ -527,3 +527,20 @@ test("loop.stop() from a task lets the tasks already ready in that round take th
   await loop.runForever();
   assert.deepEqual(log, ["A stops", "B same round", "runForever returned", "A again", "B again"]);
 });
+
+test("run(main, options) warns once when tasks made before it are left behind on the old default loop", async () => {
+  newEventLoop();
+  createTask(function* () { yield* sleep(1); }(), { name: "made at module level" });
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+  try {
+    await run(function* () { yield* sleep(0); }, virtual);
+    await run(function* () { yield* sleep(0); }, virtual);
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /1 task\(s\) made before it will not run \(made at module level\)/);
+  assert.equal(getEventLoop().isRunning(), false);
+});
