@@ -3,6 +3,7 @@ import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { SUCCEEDED, type Task } from "./task.ts";
 import { toTask } from "./waitfor.ts";
+import { describeValue, isAwaitable } from "./host.ts";
 import type { Awaitable, ResultOf } from "./types.ts";
 
 export interface GatherOptions {
@@ -125,20 +126,25 @@ export function gather(...args: unknown[]): Awaitable<unknown[]> {
   let returnExceptions = false;
   if (args.length > 0 && isOptions(args[args.length - 1])) {
     const options = args.pop() as GatherOptions;
+    for (const key of Object.keys(options)) {
+      if (key !== "returnExceptions") throw new TypeError(`gather(..., options): unknown option ${JSON.stringify(key)}; the only option is returnExceptions`);
+    }
     if (options.returnExceptions !== undefined && typeof options.returnExceptions !== "boolean") {
-      throw new TypeError(`gather(..., options): returnExceptions must be a boolean, got ${typeof options.returnExceptions}`);
+      throw new TypeError(`gather(..., options): returnExceptions must be a boolean, got ${describeValue(options.returnExceptions)}`);
     }
     returnExceptions = options.returnExceptions === true;
   }
   args.forEach((aw, i) => {
-    if (aw === null || typeof aw !== "object" || typeof (aw as Awaitable<unknown>)[Symbol.iterator] !== "function") {
-      throw new TypeError(`gather(): argument ${i + 1} must be a coroutine, a task or an awaitable, got ${typeof aw === "function" ? "a function (call it first)" : String(aw)}`);
+    if (!isAwaitable(aw)) {
+      const got = typeof aw === "function" ? `a function (call it first): ${describeValue(aw)}` : describeValue(aw);
+      throw new TypeError(`gather(): argument ${i + 1} must be a coroutine, a task or an awaitable, got ${got}`);
     }
   });
   return gatherAll(args as Awaitable<unknown>[], returnExceptions);
 }
 
 function* gatherAll(aws: Awaitable<unknown>[], returnExceptions: boolean): Generator<unknown, unknown[], unknown> {
+  if (aws.length > 0) runningTask("gather()"); // before making tasks: outside a task nothing must be left behind
   const children = aws.map((aw) => toTask(aw, "gather"));
   const wait: Awaitable<unknown[]> = { [Symbol.iterator]: () => new GatherWait(children, returnExceptions) };
   return yield* wait;

@@ -35,18 +35,70 @@ export function isCoroutine(x: unknown): x is Generator<unknown, unknown, unknow
   );
 }
 
+/** Whether `fn` is a generator function or an async function: what a plain callback must not be. */
+export function functionKind(fn: Function): "generator function" | "async function" | "async generator function" | "function" {
+  switch (Object.prototype.toString.call(fn)) {
+    case "[object GeneratorFunction]":
+      return "generator function";
+    case "[object AsyncFunction]":
+      return "async function";
+    case "[object AsyncGeneratorFunction]":
+      return "async generator function";
+    default:
+      return "function";
+  }
+}
+
+/**
+ * Whether `x` can follow `yield*` in a task: a generator object, a task, or
+ * one of taskloop's awaitables. Arrays, strings, Maps and Sets are iterable
+ * too, but `yield*` would fail on them deep inside the loop.
+ */
+export function isAwaitable(x: unknown): boolean {
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof (x as { [Symbol.iterator]?: unknown })[Symbol.iterator] === "function" &&
+    !Array.isArray(x) &&
+    !(x instanceof Map) &&
+    !(x instanceof Set) &&
+    !ArrayBuffer.isView(x)
+  );
+}
+
+/**
+ * Checks a callback: a function, and not a generator function, whose body
+ * would never run when called. With `syncOnly`, not an async function either
+ * (its result, a promise, would be taken for the answer).
+ */
+export function checkCallback(fn: unknown, what: string, how: string, syncOnly = false): void {
+  if (typeof fn !== "function") throw new TypeError(`${what} must be a function ${how}, got ${describeValue(fn)}`);
+  const kind = functionKind(fn);
+  if (kind === "generator function" || kind === "async generator function") {
+    throw new TypeError(`${what} must be a plain function ${how}, got ${describeValue(fn)}: calling it would not run its body (start a task from a plain function instead)`);
+  }
+  if (syncOnly && kind === "async function") {
+    throw new TypeError(`${what} must be a plain function ${how}, got ${describeValue(fn)}: its answer would be a promise, which is always truthy`);
+  }
+}
+
+const article = (word: string): string => (/^[aeiou]/i.test(word) ? "an" : "a");
+
 /** A short description of a value for error messages: "5 (a number)". */
 export function describeValue(x: unknown): string {
   if (x === null) return "null";
+  if (x === undefined) return "undefined";
   if (typeof x === "function") {
-    const kind = Object.prototype.toString.call(x) === "[object GeneratorFunction]" ? "generator function" : "function";
-    return `a ${kind}${x.name ? ` (${x.name})` : ""}`;
+    const kind = functionKind(x);
+    return `${article(kind)} ${kind}${x.name ? ` (${x.name})` : ""}`;
   }
   if (typeof x === "object") {
     if (isCoroutine(x)) return "a generator object";
     const ctor = (x as object).constructor;
-    return ctor && ctor !== Object ? `a ${ctor.name}` : "an object";
+    const name = typeof ctor === "function" && ctor !== Object ? ctor.name : "";
+    return name ? `${article(name)} ${name}` : "an object";
   }
   if (typeof x === "string") return `${JSON.stringify(x.length > 40 ? x.slice(0, 40) + "…" : x)} (a string)`;
-  return `${String(x)} (a ${typeof x})`;
+  if (typeof x === "number" && Number.isNaN(x)) return "NaN";
+  return `${String(x)} (${article(typeof x)} ${typeof x})`;
 }

@@ -3,7 +3,7 @@
  */
 import { PARKED } from "./protocol.ts";
 import { runningTask } from "./context.ts";
-import { describeValue, isThenable } from "./host.ts";
+import { checkCallback, describeValue, isThenable } from "./host.ts";
 import type { Awaitable } from "./types.ts";
 
 /** Parks the running task on a thenable; the resume brings its value. */
@@ -50,7 +50,7 @@ export function until<T>(p: PromiseLike<T>): Awaitable<T> {
  * ```
  */
 export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaitable<Awaited<T>> {
-  if (typeof fn !== "function") throw new TypeError(`call(fn): fn must be a function taking an AbortSignal, got ${describeValue(fn)}`);
+  checkCallback(fn, "call(fn): fn", "taking an AbortSignal (for a generator function, yield* it inside the task instead)");
   return {
     [Symbol.iterator]: () =>
       new HostIterator<Awaited<T>>((task) => {

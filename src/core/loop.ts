@@ -15,7 +15,7 @@ import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { SOON, SoonCall } from "./soon.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
-import { describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
+import { checkCallback, describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
@@ -123,6 +123,11 @@ export class Loop {
     }
     const name = options?.name;
     if (name !== undefined && typeof name !== "string") throw new TypeError(`createTask: options.name must be a string, got ${describeValue(name)}`);
+    if (options !== undefined) {
+      for (const key of Object.keys(options)) {
+        if (key !== "name") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the only option is name`);
+      }
+    }
     if (this.closed) throw new RuntimeError("createTask: the event loop is closed");
     const task = new Task<T>(this, coro, this.nextTaskId++, name);
     task.livePrev = this.liveTail;
@@ -696,9 +701,7 @@ export class Loop {
 
   /** Sets the handler for errors nobody retrieved; `null` restores the default. */
   setExceptionHandler(handler: ExceptionHandler | null): void {
-    if (handler !== null && typeof handler !== "function") {
-      throw new TypeError(`setExceptionHandler(handler): handler must be a function or null, got ${describeValue(handler)}`);
-    }
+    if (handler !== null) checkCallback(handler, "setExceptionHandler(handler): handler", "or null (called as handler(loop, context))");
     this.exceptionHandler = handler;
   }
 
@@ -717,6 +720,9 @@ export class Loop {
 
   /** Calls the handler set with `setExceptionHandler`, or the default one. */
   callExceptionHandler(context: ExceptionContext): void {
+    if (typeof context !== "object" || context === null || typeof context.message !== "string") {
+      throw new TypeError(`callExceptionHandler(context): context must be an object with a message string, like { message: "sensor failed", exception }, got ${describeValue(context)}`);
+    }
     try {
       if (this.exceptionHandler) this.exceptionHandler(this, context);
       else this.defaultExceptionHandler(context);

@@ -1,5 +1,5 @@
 /** Checking `LoopOptions`, and the default slow-step report. */
-import { describeValue } from "./host.ts";
+import { checkCallback, describeValue } from "./host.ts";
 import type { LoopOptions, SlowStepInfo } from "./types.ts";
 
 export function defaultSlowStep(info: SlowStepInfo): void {
@@ -8,6 +8,11 @@ export function defaultSlowStep(info: SlowStepInfo): void {
 
 export function checkLoopOptions(options: LoopOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError(`LoopOptions must be an object, got ${describeValue(options)}`);
+  for (const key of Object.keys(options)) {
+    if (key !== "clock" && key !== "slowStepMs" && key !== "onSlowStep") {
+      throw new TypeError(`LoopOptions: unknown option ${JSON.stringify(key)}; the options are clock, slowStepMs and onSlowStep`);
+    }
+  }
   const { clock, slowStepMs, onSlowStep } = options;
   if (clock !== undefined && clock !== "real" && clock !== "virtual") {
     throw new TypeError(`LoopOptions.clock must be "real" or "virtual", got ${describeValue(clock)}`);
@@ -15,7 +20,5 @@ export function checkLoopOptions(options: LoopOptions): void {
   if (slowStepMs !== undefined && !(typeof slowStepMs === "number" && slowStepMs >= 0)) {
     throw new RangeError(`LoopOptions.slowStepMs must be a number of milliseconds >= 0, got ${describeValue(slowStepMs)}`);
   }
-  if (onSlowStep !== undefined && typeof onSlowStep !== "function") {
-    throw new TypeError(`LoopOptions.onSlowStep must be a function, got ${describeValue(onSlowStep)}`);
-  }
+  if (onSlowStep !== undefined) checkCallback(onSlowStep, "LoopOptions.onSlowStep", "called with { task, durationMs }");
 }

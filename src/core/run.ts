@@ -1,5 +1,7 @@
 import { getEventLoop, newEventLoop, peekDefaultLoop } from "./defaultloop.ts";
 import { describeValue, isCoroutine } from "./host.ts";
+import { context } from "./context.ts";
+import { RuntimeError } from "./errors.ts";
 import type { Coro, LoopOptions } from "./types.ts";
 
 /**
@@ -13,6 +15,9 @@ import type { Coro, LoopOptions } from "./types.ts";
  * ```
  */
 export function run<T>(main: Coro<T> | (() => Coro<T>), options?: LoopOptions): Promise<T> {
+  if (context.task !== null) {
+    return Promise.reject(new RuntimeError("run() cannot be called from inside a task: use `yield* main()` or createTask(main()) instead"));
+  }
   let coro: unknown = main;
   try {
     if (typeof main === "function") coro = (main as () => Coro<T>)();
@@ -20,7 +25,8 @@ export function run<T>(main: Coro<T> | (() => Coro<T>), options?: LoopOptions): 
     return Promise.reject(error);
   }
   if (!isCoroutine(coro)) {
-    return Promise.reject(new TypeError(`run(main): coroutine expected (a generator object such as main()), got ${describeValue(main)}`));
+    const what = typeof main === "function" ? `a function that returned ${describeValue(coro)} (it must be a generator function: function* main() { … })` : describeValue(main);
+    return Promise.reject(new TypeError(`run(main): coroutine expected (a generator object such as main(), or a generator function), got ${what}`));
   }
   try {
     if (options !== undefined) warnOfStrandedTasks();

@@ -70,8 +70,10 @@ export function toMs(value: unknown, what: string, scale: number): number {
   if (typeof value !== "number" || Number.isNaN(value)) {
     throw new TypeError(`${what} must be a number, got ${describeValue(value)}`);
   }
-  if (value === Infinity) throw new RangeError(`${what} must be finite, got Infinity (to wait forever, wait on an Event)`);
-  return value * scale;
+  const ms = value * scale;
+  if (ms === -Infinity) return 0; // negative values sleep 0
+  if (!Number.isFinite(ms)) throw new RangeError(`${what} must be finite, got ${value} (to wait forever, wait on an Event)`);
+  return ms;
 }
 
 /**

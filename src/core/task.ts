@@ -21,6 +21,7 @@ import type { Awaitable, Coro } from "./types.ts";
 import type { TimerEntry } from "./timerheap.ts";
 import { WaitQueue } from "./waitqueue.ts";
 import { currentTaskOrNull } from "./context.ts";
+import { checkCallback, describeValue } from "./host.ts";
 
 export const READY = 0;
 export const RUNNING = 1;
@@ -106,10 +107,10 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
    * Returns false if the task has already finished.
    */
   cancel(msg?: string): boolean {
-    if (this.state === DONE) return false;
     if (msg !== undefined && typeof msg !== "string") {
-      throw new TypeError(`Task.cancel(msg): msg must be a string, got ${typeof msg}`);
+      throw new TypeError(`Task.cancel(msg): msg must be a string, got ${describeValue(msg)}`);
     }
+    if (this.state === DONE) return false;
     this.flags |= CANCEL_ASKED;
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
     this.interrupt(cancellation(msg));
@@ -171,7 +172,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** Calls `cb(task)` once when the task finishes (at once, soon, if it already has). */
   addDoneCallback(cb: (task: Task<T>) => void): void {
-    if (typeof cb !== "function") throw new TypeError("addDoneCallback(cb): cb must be a function");
+    checkCallback(cb, "addDoneCallback(cb): cb", "called with the task");
     if (this.state === DONE) {
       this.retrieved = true;
       this.loop.callSoon(() => cb(this));
@@ -185,6 +186,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** Removes a callback added with `addDoneCallback`; returns how many were removed. */
   removeDoneCallback(cb: (task: Task<T>) => void): number {
+    if (typeof cb !== "function") throw new TypeError(`removeDoneCallback(cb): cb must be the function given to addDoneCallback, got ${describeValue(cb)}`);
     const list = this.extras?.callbacks;
     if (!list) return 0;
     const all = Array.isArray(list) ? list : [list];

@@ -3,7 +3,7 @@ import { runningTask } from "./context.ts";
 import { getEventLoop } from "./defaultloop.ts";
 import { SLEEPING, Task, waitKeepingCancel } from "./task.ts";
 import { wrap } from "./loop.ts";
-import { describeValue, isCoroutine } from "./host.ts";
+import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
 import { sleepMs, toMs } from "./sleep.ts";
 import type { Awaitable, Coro } from "./types.ts";
 
@@ -11,14 +11,12 @@ import type { Awaitable, Coro } from "./types.ts";
 export function toTask<T>(aw: Awaitable<T>, what: string): Task<T> {
   if (aw instanceof Task) return aw as Task<T>;
   if (isCoroutine(aw)) return getEventLoop().createTask(aw as Coro<T>);
-  if (aw !== null && typeof aw === "object" && typeof (aw as Awaitable<T>)[Symbol.iterator] === "function") {
-    return getEventLoop().createTask(wrap(aw));
-  }
+  if (isAwaitable(aw)) return getEventLoop().createTask(wrap(aw));
   throw new TypeError(`${what}: expected a coroutine, a task or an awaitable, got ${describeValue(aw)}`);
 }
 
 function checkAwaitable(aw: unknown, what: string): void {
-  if (aw === null || typeof aw !== "object" || typeof (aw as Awaitable<unknown>)[Symbol.iterator] !== "function") {
+  if (!isAwaitable(aw)) {
     const hint = typeof aw === "function" ? " (call the generator function first)" : "";
     throw new TypeError(`${what}: expected a coroutine, a task or an awaitable, got ${describeValue(aw)}${hint}`);
   }
@@ -64,9 +62,9 @@ export function waitForMs<T>(aw: Awaitable<T>, ms: number | null): Awaitable<T> 
  * and gives up at once.
  */
 function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
+  const waiter = runningTask("waitFor()"); // before making a task for aw: outside a task nothing must be left behind
   const task = toTask(aw, "waitFor");
   if (ms === null) return yield* task;
-  const waiter = runningTask("waitFor()");
   type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
   const handed: { outcome: Outcome | null } = { outcome: null };
   // The CancelledError the runner threw into the waiter: any other one came from outside.

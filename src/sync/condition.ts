@@ -10,7 +10,7 @@
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, RuntimeError } from "../core/errors.ts";
-import { describeValue } from "../core/host.ts";
+import { checkCallback, describeValue } from "../core/host.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable, Coro, Lease } from "../core/types.ts";
@@ -118,9 +118,7 @@ export class Condition {
    * notification, with the lock held) and gives its value.
    */
   waitFor<R>(predicate: () => R): Awaitable<R> {
-    if (typeof predicate !== "function") {
-      throw new TypeError(`Condition.waitFor(predicate): predicate must be a function returning a truthy value when done waiting, got ${describeValue(predicate)}`);
-    }
+    checkCallback(predicate, "Condition.waitFor(predicate): predicate", "returning a truthy value when done waiting", true);
     return this.waitForImpl(predicate);
   }
 
