@@ -15,6 +15,18 @@ import { describeValue } from "./host.ts";
 import { SleepWait } from "./waits.ts";
 import type { Task } from "./task.ts";
 
+/**
+ * A sleep is not a promise, so `await sleep(1)` in async code would go on at
+ * once; its `then` throws instead, to make that mistake loud. `yield sleep(1)`
+ * (the star forgotten) reaches it too, as the loop treats a thenable as a promise.
+ */
+function notAPromise(): never {
+  throw new TypeError(
+    "sleep() is awaited with `yield* sleep(…)` inside a task (a generator function), and it is not a promise: " +
+      "`await sleep(…)` would not wait, and `yield sleep(…)` needs the star. From async code, run the generator with `await run(main())`.",
+  );
+}
+
 class GiveWay implements Awaitable<void>, Iterator<unknown, void, unknown> {
   [Symbol.iterator](): this {
     return this;
@@ -24,6 +36,9 @@ class GiveWay implements Awaitable<void>, Iterator<unknown, void, unknown> {
   }
   throw(error: unknown): never {
     throw error;
+  }
+  then(): never {
+    return notAPromise();
   }
 }
 
@@ -45,6 +60,9 @@ class Sleep extends SleepWait implements Awaitable<void>, Iterator<unknown, void
   }
   throw(error: unknown): never {
     throw error;
+  }
+  then(): never {
+    return notAPromise();
   }
   override describe(_task: Task): string {
     return `sleep ${Math.round(this.ms * 1000) / 1000} ms`;

@@ -122,3 +122,9 @@ test("unknown LoopOptions and createTask options are TypeErrors naming the key",
   assert.throws(() => loop.createTask(function* () {}(), { nmae: "x" } as unknown as { name: string }), /unknown option "nmae"/);
   assert.throws(() => sleep(undefined as unknown as number), /got undefined$/);
 });
+
+test("`await sleep(1)` in async code fails loudly instead of going on at once", async () => {
+  await assert.rejects(async () => { await sleep(1); }, (e: unknown) => e instanceof TypeError && /yield\* sleep/.test(e.message));
+  await assert.rejects(async () => { await sleep(0); }, TypeError);
+  await assert.rejects(async () => { await sleepMs(5); }, TypeError);
+});
