@@ -9,23 +9,12 @@
  * entry: 100,000 tasks in `sleep(1)` share one Sleep.
  */
 import { DONE_VOID, PARKED, RESUME, YIELDED } from "./protocol.ts";
+import { notAPromise } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
 import type { Awaitable } from "./types.ts";
 import { describeValue } from "./host.ts";
 import { SleepWait } from "./waits.ts";
 import type { Task } from "./task.ts";
-
-/**
- * A sleep is not a promise, so `await sleep(1)` in async code would go on at
- * once; its `then` throws instead, to make that mistake loud. `yield sleep(1)`
- * (the star forgotten) reaches it too, as the loop treats a thenable as a promise.
- */
-function notAPromise(): never {
-  throw new TypeError(
-    "sleep() is awaited with `yield* sleep(…)` inside a task (a generator function), and it is not a promise: " +
-      "`await sleep(…)` would not wait, and `yield sleep(…)` needs the star. From async code, run the generator with `await run(main())`.",
-  );
-}
 
 class GiveWay implements Awaitable<void>, Iterator<unknown, void, unknown> {
   [Symbol.iterator](): this {
@@ -38,7 +27,7 @@ class GiveWay implements Awaitable<void>, Iterator<unknown, void, unknown> {
     throw error;
   }
   then(): never {
-    return notAPromise();
+    return notAPromise("sleep(…)");
   }
 }
 
@@ -62,7 +51,7 @@ class Sleep extends SleepWait implements Awaitable<void>, Iterator<unknown, void
     throw error;
   }
   then(): never {
-    return notAPromise();
+    return notAPromise("sleep(…)");
   }
   override describe(_task: Task): string {
     return `sleep ${Math.round(this.ms * 1000) / 1000} ms`;

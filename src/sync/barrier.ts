@@ -12,6 +12,7 @@
  * a suspension, so a plain wait queue woken all at once behaves the same.
  * A task cancelled while it waits leaves the barrier without breaking it.
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { BrokenBarrierError } from "../core/errors.ts";
@@ -34,6 +35,9 @@ class StateChange implements Awaitable<void>, Iterator<unknown, void, unknown> {
     if (arg === RESUME) return DONE_VOID;
     this.waiters.park(runningTask("Barrier.wait()"));
     return PARKED;
+  }
+  then(): never {
+    return notAPromise("barrier.wait()");
   }
   throw(error: unknown): never {
     throw error;

@@ -7,6 +7,7 @@
  * cancelled before it ran passes the notification on to the next waiter, so
  * no wake-up is lost (CPython 3.13 does the same).
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, RuntimeError } from "../core/errors.ts";
@@ -37,6 +38,9 @@ class Notified implements Awaitable<void>, Iterator<unknown, void, unknown>, Wai
     return PARKED;
   }
 
+  then(): never {
+    return notAPromise("cond.wait()");
+  }
   throw(error: unknown): never {
     if (this.notified) {
       // Notified, then cancelled before it ran: let another waiter have the notification.

@@ -1,3 +1,4 @@
+import { notAPromise } from "../core/notapromise.ts";
 import { DONE_TRUE, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
@@ -16,6 +17,9 @@ class EventWait implements Awaitable<true>, Iterator<unknown, true, unknown> {
   }
   throw(error: unknown): never {
     throw error;
+  }
+  then(): never {
+    return notAPromise("event.wait()");
   }
 }
 

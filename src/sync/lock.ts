@@ -1,3 +1,4 @@
+import { notAPromise } from "../core/notapromise.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -36,6 +37,9 @@ class LockAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown>
     }
     lock.waiters.park(runningTask("Lock.acquire()"));
     return PARKED;
+  }
+  then(): never {
+    return notAPromise("lock.acquire()");
   }
   throw(error: unknown): never {
     // Cancelled after release() handed it the lock but before it ran: pass the lock on.

@@ -9,6 +9,7 @@
  * cancelled while it waits never inserts its item. The same hand-on rule holds
  * for putters woken by a freed slot.
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { QueueEmpty, QueueFull, RuntimeError } from "../core/errors.ts";
@@ -37,6 +38,9 @@ abstract class QueueOp<R> implements Awaitable<R>, Iterator<unknown, R, unknown>
     return PARKED;
   }
 
+  then(): never {
+    return notAPromise("queue.get() / queue.put()");
+  }
   throw(error: unknown): never {
     if (this.woken) {
       // Woken for an item (a slot) but cancelled before taking it: wake the next waiter instead.
@@ -105,6 +109,9 @@ class QueueJoin implements Awaitable<void>, Iterator<unknown, void, unknown> {
     if (arg === RESUME || this.queue.unfinished === 0) return DONE_VOID;
     this.queue.joiners.park(runningTask("Queue.join()"));
     return PARKED;
+  }
+  then(): never {
+    return notAPromise("queue.join()");
   }
   throw(error: unknown): never {
     throw error;

@@ -7,6 +7,7 @@
  * wakes the next one. Until a woken waiter has run, the semaphore counts as
  * `locked()`, exactly as CPython's does.
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -45,6 +46,9 @@ class SemaphoreAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unk
     return PARKED;
   }
 
+  then(): never {
+    return notAPromise("semaphore.acquire()");
+  }
   throw(error: unknown): never {
     if (this.handed) {
       // Cancelled after release() handed us a unit but before we ran: give it back.

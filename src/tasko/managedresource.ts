@@ -5,6 +5,7 @@
  * straight to the longest waiter, so a task that releases and re-acquires in
  * a loop queues behind the others instead of barging ahead of them.
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
@@ -156,6 +157,9 @@ class HandleAcquire<R> implements Awaitable<ResourceLease<R>>, Iterator<unknown,
     }
     owner.waiters.park(task);
     return PARKED;
+  }
+  then(): never {
+    return notAPromise("handle.acquire()");
   }
   throw(error: unknown): never {
     // Cancelled after a release handed it the resource but before it ran: pass it on.

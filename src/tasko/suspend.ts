@@ -2,6 +2,7 @@
  * `suspend()`: tasko's primitive for "park me until someone says so". A
  * one-shot: once resumed, it stays resumed.
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
@@ -22,6 +23,9 @@ class Suspension implements Awaitable<void>, Iterator<unknown, void, unknown> {
     return PARKED;
   }
 
+  then(): never {
+    return notAPromise("suspend()[0]");
+  }
   throw(error: unknown): never {
     throw error;
   }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, newEventLoop, getEventLoop, sleep, sleepMs, gather, waitFor, shield, call, Condition, RuntimeError, type Coro, type Task } from "taskloop";
+import { run, createTask, newEventLoop, getEventLoop, sleep, sleepMs, gather, waitFor, shield, call, Condition, Event, Lock, Queue, Semaphore, RuntimeError, type Coro, type Task } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -123,8 +123,24 @@ test("unknown LoopOptions and createTask options are TypeErrors naming the key",
   assert.throws(() => sleep(undefined as unknown as number), /got undefined$/);
 });
 
-test("`await sleep(1)` in async code fails loudly instead of going on at once", async () => {
+test("`await sleep(1)` or `await lock.acquire()` in async code fails loudly instead of going on at once", async () => {
   await assert.rejects(async () => { await sleep(1); }, (e: unknown) => e instanceof TypeError && /yield\* sleep/.test(e.message));
   await assert.rejects(async () => { await sleep(0); }, TypeError);
   await assert.rejects(async () => { await sleepMs(5); }, TypeError);
+  await assert.rejects(async () => { await new Lock().acquire(); }, /yield\* lock\.acquire\(\)/);
+  await assert.rejects(async () => { await new Event().wait(); }, /yield\* event\.wait\(\)/);
+  await assert.rejects(async () => { await new Queue<number>().get(); }, TypeError);
+  await assert.rejects(async () => { await new Semaphore().acquire(); }, TypeError);
+});
+
+test("`yield lock.acquire()` without the star tells the task to write yield*", async () => {
+  await run(function* () {
+    try {
+      yield new Lock().acquire();
+      assert.fail("expected a TypeError");
+    } catch (e) {
+      assert.ok(e instanceof TypeError);
+      assert.match(e.message, /yield\* lock\.acquire\(\)/);
+    }
+  }, virtual);
 });

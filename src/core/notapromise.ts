@@ -1,0 +1,12 @@
+/**
+ * taskloop's awaitables are not promises: `await lock.acquire()` in async code
+ * would go on at once with the awaitable itself, and `yield lock.acquire()`
+ * (the star forgotten) would hand the loop something it cannot wait on. Their
+ * `then` throws this instead, so both mistakes are loud and say what to write.
+ */
+export function notAPromise(what: string): never {
+  throw new TypeError(
+    `${what} is awaited with \`yield* ${what}\` inside a task (a generator function), and it is not a promise: ` +
+      "`await` would not wait, and `yield` needs the star. From async code, run the generator with `await run(main())`, or await a task.",
+  );
+}
