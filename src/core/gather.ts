@@ -1,4 +1,5 @@
 import { CancelledError } from "./errors.ts";
+import { refuseAwaitOf } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { SUCCEEDED, type Task } from "./task.ts";
@@ -149,3 +150,5 @@ function* gatherAll(aws: Awaitable<unknown>[], returnExceptions: boolean): Gener
   const wait: Awaitable<unknown[]> = { [Symbol.iterator]: () => new GatherWait(children, returnExceptions) };
   return yield* wait;
 }
+
+refuseAwaitOf(gatherAll, "gather(…)");

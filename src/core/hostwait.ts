@@ -1,6 +1,7 @@
 /**
  * `until` and `call`: the two ways a coroutine waits for host async code.
  */
+import { notAPromise } from "./notapromise.ts";
 import { PARKED } from "./protocol.ts";
 import { runningTask } from "./context.ts";
 import { checkCallback, describeValue, isThenable } from "./host.ts";
@@ -31,13 +32,15 @@ class HostIterator<T> implements Iterator<unknown, T, unknown> {
  */
 export function until<T>(p: PromiseLike<T>): Awaitable<T> {
   if (!isThenable(p)) throw new TypeError(`until(p): p must be a promise or thenable, got ${describeValue(p)}`);
-  return {
+  const awaitable = {
     [Symbol.iterator]: () =>
       new HostIterator<T>((task) => {
         task.loop.waitHost(task, p, null);
         return null;
       }),
+    then: untilThen,
   };
+  return awaitable;
 }
 
 /**
@@ -51,7 +54,7 @@ export function until<T>(p: PromiseLike<T>): Awaitable<T> {
  */
 export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaitable<Awaited<T>> {
   checkCallback(fn, "call(fn): fn", "taking an AbortSignal (for a generator function, yield* it inside the task instead)");
-  return {
+  const awaitable = {
     [Symbol.iterator]: () =>
       new HostIterator<Awaited<T>>((task) => {
         const controller = new AbortController();
@@ -60,5 +63,10 @@ export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaita
         task.loop.waitHost(task, result, controller);
         return null;
       }),
+    then: callThen,
   };
+  return awaitable;
 }
+
+const untilThen = (): never => notAPromise("until(p)");
+const callThen = (): never => notAPromise("call(fn)");

@@ -10,3 +10,11 @@ export function notAPromise(what: string): never {
       "`await` would not wait, and `yield` needs the star. From async code, run the generator with `await run(main())`, or await a task.",
   );
 }
+
+/**
+ * Gives every generator object that `genFn` makes a `then` that throws (see
+ * above), for awaitables that are generators: `waitFor`, `gather`, …
+ */
+export function refuseAwaitOf(genFn: (...args: never[]) => Generator<unknown, unknown, unknown>, what: string): void {
+  Object.defineProperty(genFn.prototype, "then", { value: () => notAPromise(what), configurable: true, writable: true });
+}

@@ -1,4 +1,5 @@
 import { TimeoutError } from "./errors.ts";
+import { refuseAwaitOf } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
 import { getEventLoop } from "./defaultloop.ts";
 import { SLEEPING, Task, waitKeepingCancel } from "./task.ts";
@@ -109,3 +110,5 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
   }
   throw new TimeoutError();
 }
+
+refuseAwaitOf(waitForTask, "waitFor(…)");

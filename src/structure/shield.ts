@@ -1,6 +1,7 @@
 /**
  * `shield(aw)`: wait for work without passing a cancellation on to it.
  */
+import { notAPromise } from "../core/notapromise.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -75,5 +76,8 @@ export function shield<T>(aw: Awaitable<T>): Awaitable<T> {
     throw new TypeError(`shield(aw): expected a coroutine, a task or an awaitable, got ${describeValue(aw)} (call the generator function first: shield(work()))`);
   }
   const inner = toTask(aw, "shield(aw)");
-  return { [Symbol.iterator]: () => new ShieldWait(inner) };
+  const awaitable = { [Symbol.iterator]: () => new ShieldWait(inner), then: shieldThen };
+  return awaitable;
 }
+
+const shieldThen = (): never => notAPromise("shield(…)");

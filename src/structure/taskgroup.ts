@@ -12,6 +12,7 @@
  * `CancelledError` once they have finished.
  */
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { refuseAwaitOf } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, ExceptionGroup, RuntimeError } from "../core/errors.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
@@ -210,3 +211,5 @@ function* runGroup<T>(body: (tg: TaskGroup) => Coro<T>): Coro<T> {
   if (cancelled !== null) throw cancelled;
   return result as T;
 }
+
+refuseAwaitOf(runGroup, "taskGroup(…)");

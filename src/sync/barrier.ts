@@ -12,7 +12,7 @@
  * a suspension, so a plain wait queue woken all at once behaves the same.
  * A task cancelled while it waits leaves the barrier without breaking it.
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { BrokenBarrierError } from "../core/errors.ts";
@@ -60,6 +60,11 @@ class StateChange implements Awaitable<void>, Iterator<unknown, void, unknown> {
  * ```
  */
 export class Barrier {
+  // `await` on what wait() gives (a generator) would not wait: make it throw.
+  static {
+    refuseAwaitOf(this.prototype.waitImpl, "barrier.wait()");
+  }
+
   /** The number of tasks that must arrive to release the barrier. */
   readonly parties: number;
   private state = FILLING;

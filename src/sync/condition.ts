@@ -7,7 +7,7 @@
  * cancelled before it ran passes the notification on to the next waiter, so
  * no wake-up is lost (CPython 3.13 does the same).
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, RuntimeError } from "../core/errors.ts";
@@ -82,6 +82,12 @@ class Notified implements Awaitable<void>, Iterator<unknown, void, unknown>, Wai
  * ```
  */
 export class Condition {
+  // `await` on what wait() gives (a generator) would not wait: make it throw.
+  static {
+    refuseAwaitOf(this.prototype.waitImpl, "cond.wait()");
+    refuseAwaitOf(this.prototype.waitForImpl, "cond.waitFor(…)");
+  }
+
   /** @internal */ readonly waiters = new WaitQueue("Condition");
   private readonly lock: Lock;
 

@@ -1,3 +1,4 @@
+import { notAPromise } from "../core/notapromise.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -19,7 +20,7 @@ import type { Awaitable } from "../core/types.ts";
 export class ThreadSafeFlag implements Waitable {
   private flag = false;
   private waiter: Task | null = null;
-  private readonly waitOp: Awaitable<void> & Iterator<unknown, void, unknown>;
+  private readonly waitOp: Awaitable<void> & Iterator<unknown, void, unknown> & { then(): never };
 
   constructor() {
     const self = this;
@@ -37,6 +38,9 @@ export class ThreadSafeFlag implements Waitable {
       },
       throw(error: unknown): never {
         throw error;
+      },
+      then(): never {
+        return notAPromise("flag.wait()");
       },
     };
   }

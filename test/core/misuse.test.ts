@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, newEventLoop, getEventLoop, sleep, sleepMs, gather, waitFor, shield, call, Condition, Event, Lock, Queue, Semaphore, RuntimeError, type Coro, type Task } from "taskloop";
+import { run, createTask, newEventLoop, getEventLoop, sleep, sleepMs, gather, waitFor, shield, call, until, taskGroup, Condition, Barrier, ThreadSafeFlag, Event, Lock, Queue, Semaphore, RuntimeError, type Coro, type Task } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -131,6 +131,24 @@ test("`await sleep(1)` or `await lock.acquire()` in async code fails loudly inst
   await assert.rejects(async () => { await new Event().wait(); }, /yield\* event\.wait\(\)/);
   await assert.rejects(async () => { await new Queue<number>().get(); }, TypeError);
   await assert.rejects(async () => { await new Semaphore().acquire(); }, TypeError);
+  function* work(): Coro<number> { return 1; }
+  const cond = new Condition();
+  const awaitables: [string, () => unknown][] = [
+    ["waitFor", () => waitFor(work(), 1)],
+    ["gather", () => gather(work())],
+    ["until", () => until(Promise.resolve(1))],
+    ["call", () => call(() => 1)],
+    ["taskGroup", () => taskGroup(function* () {})],
+    ["cond.wait", () => cond.wait()],
+    ["cond.waitFor", () => cond.waitFor(() => true)],
+    ["barrier.wait", () => new Barrier(2).wait()],
+    ["flag.wait", () => new ThreadSafeFlag().wait()],
+  ];
+  for (const [name, make] of awaitables) {
+    await assert.rejects(async () => { await make(); }, (e: unknown) => e instanceof TypeError && /yield\*/.test(e.message), name);
+  }
+  newEventLoop({ clock: "virtual" });
+  await assert.rejects(async () => { await shield(work()); }, /yield\* shield/);
 });
 
 test("`yield lock.acquire()` without the star tells the task to write yield*", async () => {
