@@ -5,7 +5,7 @@
  * straight to the longest waiter, so a task that releases and re-acquires in
  * a loop queues behind the others instead of barging ahead of them.
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
@@ -186,6 +186,11 @@ class HandleAcquire<R> implements Awaitable<ResourceLease<R>>, Iterator<unknown,
  * ```
  */
 export class ResourceHandle<R> {
+  // `await` on what use() gives (a generator) would not wait: make it throw.
+  static {
+    refuseAwaitOf(this.prototype.useWith, "handle.use(…)");
+  }
+
   private readonly acquireOp: HandleAcquire<R> = new HandleAcquire(this);
 
   /** @internal use `resource.handle(...args)` */
