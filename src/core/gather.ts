@@ -4,7 +4,7 @@ import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { SUCCEEDED, type Task } from "./task.ts";
 import { toTask } from "./waitfor.ts";
-import { describeValue, isAwaitable } from "./host.ts";
+import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
 import type { Awaitable, ResultOf } from "./types.ts";
 
 export interface GatherOptions {
@@ -146,7 +146,15 @@ export function gather(...args: unknown[]): Awaitable<unknown[]> {
 
 function* gatherAll(aws: Awaitable<unknown>[], returnExceptions: boolean): Generator<unknown, unknown[], unknown> {
   if (aws.length > 0) runningTask("gather()"); // before making tasks: outside a task nothing must be left behind
-  const children = aws.map((aw) => toTask(aw, "gather"));
+  // The same coroutine given twice is one task, as in CPython (two tasks cannot drive one generator).
+  let made: Map<unknown, Task> | null = null;
+  const children = aws.map((aw) => {
+    if (!isCoroutine(aw)) return toTask(aw, "gather");
+    made ??= new Map();
+    let task = made.get(aw);
+    if (task === undefined) made.set(aw, (task = toTask(aw, "gather")));
+    return task;
+  });
   const wait: Awaitable<unknown[]> = { [Symbol.iterator]: () => new GatherWait(children, returnExceptions) };
   return yield* wait;
 }

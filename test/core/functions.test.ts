@@ -544,3 +544,12 @@ test("run(main, options) warns once when tasks made before it are left behind on
   assert.match(warnings[0]!, /1 task\(s\) made before it will not run \(made at module level\)/);
   assert.equal(getEventLoop().isRunning(), false);
 });
+
+test("gather given the same coroutine twice runs it once and gives its result in both places", async () => {
+  let runs = 0;
+  await run(function* () {
+    const co = function* () { runs++; yield* sleep(1); return "once"; }();
+    assert.deepEqual(yield* gather(co, co), ["once", "once"]);
+  }, virtual);
+  assert.equal(runs, 1);
+});
