@@ -197,7 +197,9 @@ export class ResourceHandle<R> {
   constructor(
     /** @internal */ readonly owner: ManagedResource<R, unknown[]>,
     /** @internal */ readonly args: unknown[],
-  ) {}
+  ) {
+    if (!(owner instanceof ManagedResource)) throw new TypeError("ResourceHandle is made by resource.handle(...args), not with new");
+  }
 
   /**
    * Waits its turn, calls `onAcquire(...args)` and gives a lease;

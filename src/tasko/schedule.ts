@@ -9,7 +9,7 @@ import { getEventLoop } from "../core/defaultloop.ts";
 import { until } from "../core/hostwait.ts";
 import { describeValue, isCoroutine, isThenable } from "../core/host.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
-import type { Loop } from "../core/loop.ts";
+import { Loop } from "../core/loop.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
 
@@ -56,7 +56,8 @@ class SleepUntil implements Awaitable<void>, Iterator<unknown, void, unknown> {
 }
 
 function checkHz(hz: unknown, what: string): number {
-  if (typeof hz !== "number" || !Number.isFinite(hz) || hz <= 0) {
+  // 1000 / hz must be a finite period too: Number.MIN_VALUE would make it Infinity.
+  if (typeof hz !== "number" || !Number.isFinite(hz) || hz <= 0 || !Number.isFinite(1000 / hz)) {
     throw new RangeError(`${what}: hz must be a positive finite number of calls per second (0.1 is once every 10 s), got ${describeValue(hz)}`);
   }
   return hz;
@@ -86,7 +87,8 @@ export class ScheduledTask {
 
   /** @internal use `schedule()` */
   constructor(loop: Loop, hz: number, fn: (...args: never[]) => unknown, args: unknown[]) {
-    this.rate = hz;
+    if (!(loop instanceof Loop)) throw new TypeError("ScheduledTask is made by schedule(hz, fn, ...args), not with new");
+    this.rate = checkHz(hz, "ScheduledTask(hz)");
     this.label = fn.name || "anonymous";
     this.task = loop.createTask(drive(this, loop, 1000 / hz, fn, args), { name: this.taskName() });
   }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { run, createTask, sleepMs, ManagedResource, CancelledError, type Awaitable, type Coro, type Task } from "taskloop";
+import { run, createTask, sleepMs, ManagedResource, ResourceHandle, CancelledError, type Awaitable, type Coro, type Task } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -302,3 +302,7 @@ function spawn<T>(aw: Awaitable<T>): Task<T> {
     return yield* aw;
   }());
 }
+
+test("ResourceHandle is made by resource.handle(), not with new", () => {
+  assert.throws(() => new (ResourceHandle as unknown as new () => unknown)(), /made by resource.handle/);
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, schedule, sleep, sleepMs, getEventLoop, createTask, CancelledError, type Coro, type ExceptionContext } from "taskloop";
+import { run, schedule, sleep, sleepMs, getEventLoop, createTask, CancelledError, ScheduledTask, type Coro, type ExceptionContext } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 const now = (): number => getEventLoop().time();
@@ -318,4 +318,9 @@ test("a late wake-up caused by another task's long step is not an overrun: the s
   const median = offsets[offsets.length >> 1]!;
   assert.ok(median < 5, `runs after the hiccup are ${median.toFixed(2)} ms off the 10 ms grid (median)`);
   assert.ok(starts.length <= 17, `no burst of catch-up runs (${starts.length} runs in ~180 ms)`);
+});
+
+test("an hz so small that its period is not finite is refused, and ScheduledTask is not made with new", () => {
+  assert.throws(() => schedule(Number.MIN_VALUE, () => {}), RangeError);
+  assert.throws(() => new (ScheduledTask as unknown as new () => unknown)(), /made by schedule/);
 });
