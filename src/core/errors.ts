@@ -75,7 +75,8 @@ export class RuntimeError extends Error {
 }
 
 /**
- * Several errors from one task group, in the order they happened (`.errors`).
+ * Several errors from one task group (`.errors`): its children's in the order
+ * they happened, then its body's own.
  *
  * @example
  * ```ts

@@ -7,7 +7,8 @@
  * of a child) aborts the group: the other children are cancelled, the body is
  * interrupted with `CancelledError` at its suspension point if it is still
  * running, everything is awaited, and then one `ExceptionGroup` carries every
- * non-cancellation error in the order they happened. Cancelling the task
+ * non-cancellation error: the children's in the order they happened, then
+ * the body's own, as CPython's TaskGroup does. Cancelling the task
  * running the group cancels all children, and the group re-throws the
  * `CancelledError` once they have finished.
  */
@@ -32,7 +33,7 @@ import type { Awaitable, Coro, TaskOptions } from "../core/types.ts";
  */
 export class TaskGroup {
   private readonly children = new Set<Task>();
-  /** @internal non-cancellation errors, in the order they happened */ readonly errors: unknown[] = [];
+  /** @internal the children's non-cancellation errors, in the order they happened (the body's is added last) */ readonly errors: unknown[] = [];
   /** @internal the body has ended */ exiting = false;
   /** @internal a failure or a cancellation is shutting the group down */ aborting = false;
   /** @internal the cancellation that reached the task while it waited for the children */ cancelledBy: CancelledError | null = null;
@@ -158,7 +159,8 @@ class ChildrenWait implements Iterator<unknown, void, unknown>, Waitable {
  * `tg.createTask()` run concurrently, and the group ends when the body and
  * every child have ended. Gives the body's result. If the body or a child
  * fails (other than by cancellation), the rest are cancelled and awaited and
- * an `ExceptionGroup` with every error, in the order they happened, is
+ * an `ExceptionGroup` with every error (the children's in the order they
+ * happened, then the body's) is
  * thrown. Cancelling the calling task cancels every child and re-throws the
  * `CancelledError` once they have finished.
  *
