@@ -587,8 +587,9 @@ export class Loop {
   }
 
   /**
-   * Runs the loop until `aw` finishes and returns its result. Other tasks stay
-   * where they are, for the next run.
+   * Runs the loop until `aw` finishes and returns its result. The tasks that
+   * were ready when it finished take one more turn (as in CPython); the rest
+   * stay where they are, for the next run.
    */
   async runUntilComplete<T>(aw: Coro<T> | Task<T> | Awaitable<T>): Promise<T> {
     this.checkNotRunning("runUntilComplete()");
