@@ -35,7 +35,7 @@ export function isCoroutine(x: unknown): x is Generator<unknown, unknown, unknow
   );
 }
 
-/** Whether `fn` is a generator function or an async function: what a plain callback must not be. */
+/** What kind of function `fn` is, for error messages and for callbacks that must be plain functions. */
 export function functionKind(fn: Function): "generator function" | "async function" | "async generator function" | "function" {
   switch (Object.prototype.toString.call(fn)) {
     case "[object GeneratorFunction]":
