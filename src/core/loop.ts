@@ -15,7 +15,7 @@ import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { SOON, SoonCall } from "./soon.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
-import { checkCallback, describeValue, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
+import { checkCallback, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
@@ -330,7 +330,6 @@ export class Loop {
       this.lastSliceEnd = realNow();
     }
     if (this.stopAtRoundEnd) {
-      // Asked for where no round followed (a timer callback, the last task): stop now.
       this.stopAtRoundEnd = false;
       this.stopping = true;
     }
@@ -348,7 +347,8 @@ export class Loop {
     let size = 1;
     let last: Task | null = null;
     outer: for (;;) {
-      if (this.stopping) break;
+      // A stop() asked for during the last round takes effect now that the round is over.
+      if (this.stopping || this.stopAtRoundEnd) break;
       if (timers.size > 0) this.fireDueTimers();
       let n = ready.length;
       if (n === 0) {
@@ -390,11 +390,6 @@ export class Loop {
         if (this.interrupted && this.handleInterrupt()) break outer;
       }
       if (this.unretrieved.length !== 0) this.reportUnretrieved();
-      if (this.stopAtRoundEnd) {
-        this.stopAtRoundEnd = false;
-        this.stopping = true;
-        break;
-      }
     }
     if (w > 0 && last !== null) this.chargeWindow(last, w, t0, realNow());
     // Unretrieved errors wait for the end of a round, not of a slice: where a slice
@@ -593,7 +588,7 @@ export class Loop {
    */
   async runUntilComplete<T>(aw: Coro<T> | Task<T> | Awaitable<T>): Promise<T> {
     this.checkNotRunning("runUntilComplete()");
-    if (!(aw instanceof Task) && !isCoroutine(aw) && (aw === null || typeof aw !== "object" || typeof (aw as Awaitable<T>)[Symbol.iterator] !== "function")) {
+    if (!(aw instanceof Task) && !isAwaitable(aw)) {
       throw new TypeError(`runUntilComplete(aw): expected a coroutine, a task or an awaitable, got ${describeValue(aw)}`);
     }
     const task = aw instanceof Task ? (aw as Task<T>) : this.createTask(isCoroutine(aw) ? (aw as Coro<T>) : wrap(aw));

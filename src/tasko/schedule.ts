@@ -88,7 +88,7 @@ export class ScheduledTask {
   /** @internal use `schedule()` */
   constructor(loop: Loop, hz: number, fn: (...args: never[]) => unknown, args: unknown[]) {
     if (!(loop instanceof Loop)) throw new TypeError("ScheduledTask is made by schedule(hz, fn, ...args), not with new");
-    this.rate = checkHz(hz, "ScheduledTask(hz)");
+    this.rate = hz; // checked by schedule()
     this.label = fn.name || "anonymous";
     this.task = loop.createTask(drive(this, loop, 1000 / hz, fn, args), { name: this.taskName() });
   }

@@ -155,3 +155,19 @@ test("until waits on the real clock for a promise while other tasks keep running
   }, real);
   assert.deepEqual(log, ["tick 0", "tick 1", "tick 2", "late"]);
 });
+
+test("a sleep longer than a host timer can hold arms no overflowing host timer (real clock)", async () => {
+  const warnings: string[] = [];
+  const onWarning = (w: Error): void => void warnings.push(w.name);
+  process.on("warning", onWarning);
+  try {
+    await run(function* () {
+      createTask(function* () { yield* sleep(3e6); }()); // about 35 days: the only timer while main waits on the host
+      yield* until(new Promise((resolve) => setTimeout(resolve, 50)));
+    }, { clock: "real" });
+    await new Promise((resolve) => setTimeout(resolve, 20)); // warnings are emitted on a later tick
+  } finally {
+    process.off("warning", onWarning);
+  }
+  assert.deepEqual(warnings.filter((n) => n === "TimeoutOverflowWarning"), []);
+});
