@@ -137,5 +137,11 @@ export class BrokenBarrierError extends Error {
  * ```
  */
 export function isCancelled(err: unknown): err is CancelledError {
-  return err instanceof CancelledError;
+  try {
+    return err instanceof CancelledError;
+  } catch {
+    // A revoked Proxy (or a hostile prototype trap) is a failure, not a cancellation,
+    // and inspecting it must never throw out of the scheduler.
+    return false;
+  }
 }

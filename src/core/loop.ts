@@ -8,7 +8,7 @@
  * gives way to the host (a macrotask) so host I/O keeps flowing even while
  * tasks spin on `sleep(0)`.
  */
-import { CancelledError, RuntimeError } from "./errors.ts";
+import { CancelledError, RuntimeError, isCancelled } from "./errors.ts";
 import { context } from "./context.ts";
 import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
@@ -142,8 +142,17 @@ export class Loop {
 
   // ---- waking tasks (called by awaitables and primitives) ----
 
-  /** @internal makes a parked task ready; `value` is what its `yield` evaluates to. */
-  wake(task: Task, value: unknown = RESUME): void {
+  /** @internal makes a parked task ready; its awaitable sees the resume (`RESUME`). */
+  wake(task: Task): void {
+    this.wakeWith(task, RESUME);
+  }
+
+  /**
+   * @internal makes a parked task ready; `value` is what its `yield` evaluates
+   * to. No default parameter: a promise resolved with `undefined` must give
+   * `undefined`, not the resume marker.
+   */
+  wakeWith(task: Task, value: unknown): void {
     task.state = READY;
     task.waitingOn = null;
     task.data = value;
@@ -152,9 +161,9 @@ export class Loop {
     if (!this.inSlice) this.kick();
   }
 
-  /** @internal makes a parked task ready to have `error` thrown at its suspension point. */
+  /** @internal makes a parked task ready to have `error` (any value, `undefined` too) thrown at its suspension point. */
   wakeThrow(task: Task, error: unknown): void {
-    this.wake(task, error);
+    this.wakeWith(task, error);
     task.flags |= THROW;
   }
 
@@ -234,7 +243,7 @@ export class Loop {
       }
     } catch (error) {
       context.task = null;
-      this.finish(task, error instanceof CancelledError ? CANCELLED : FAILED, error);
+      this.finish(task, isCancelled(error) ? CANCELLED : FAILED, error);
       return;
     }
     context.task = null;
@@ -249,16 +258,33 @@ export class Loop {
       task.state = READY;
       task.data = y === YIELD ? RESUME : undefined;
       this.ready.push(task);
-    } else if (isThenable(y)) {
-      this.waitHost(task, y, null);
     } else {
-      const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
-      task.state = READY;
-      task.flags |= THROW;
-      task.data = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
-      this.ready.push(task);
+      this.yielded(task, y);
     }
     if (this.selfCancel !== null) this.deliverSelfCancel(task);
+  }
+
+  /**
+   * The task yielded a value of its own: a promise to wait for, or a mistake.
+   * Inspecting it runs user code (a `then` getter, Proxy traps) that may
+   * throw; whatever it throws goes back into the task, never out of the loop.
+   */
+  private yielded(task: Task, y: unknown): void {
+    let error: unknown;
+    try {
+      if (isThenable(y)) {
+        this.waitHost(task, y, null);
+        return;
+      }
+      const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
+      error = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
+    } catch (e) {
+      error = e;
+    }
+    task.state = READY;
+    task.flags |= THROW;
+    task.data = error;
+    this.ready.push(task);
   }
 
   /** @internal a cancel asked for while the task ran; thrown at its next suspension */
@@ -653,7 +679,7 @@ export class Loop {
         try {
           yield* t;
         } catch (error) {
-          if (!(error instanceof CancelledError)) {
+          if (!isCancelled(error)) {
             loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception: error, future: t });
           }
         }

@@ -14,7 +14,7 @@
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
-import { CancelledError, InvalidStateError, RuntimeError, cancellation } from "./errors.ts";
+import { CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
 import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
@@ -344,7 +344,7 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
 
   /** Waiting on a task passes the cancellation on; the waiter then sees how it ends. */
   cancelWait(waiter: Task, error: unknown): void {
-    const msg = error instanceof CancelledError && error.message ? error.message : undefined;
+    const msg = isCancelled(error) && error.message ? error.message : undefined;
     if (this.keepCancel) this.cancelledWith = error;
     if (this.target.cancel(msg)) return;
     this.target.waiters!.remove(waiter);
