@@ -18,6 +18,7 @@ import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WA
 import { checkCallback, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
+import { deadlockError } from "./deadlock.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
 /** How long a run slice may hold the host thread before giving way. */
@@ -536,10 +537,7 @@ export class Loop {
   }
 
   private reportDeadlock(): void {
-    const lines = this.tasks().map((t) => `  task ${t.id} (${t.name}): waiting on ${t.waitingOn ?? t.state}`);
-    const error = new RuntimeError(
-      `deadlock: every task is waiting and nothing can wake them (no timer, no host wait):\n${lines.join("\n")}`,
-    );
+    const error = deadlockError(this.liveHead);
     if (this.deadlockError) {
       // Their cleanup deadlocked too: give up on it.
       this.stop();

@@ -38,7 +38,9 @@ export const CANCELLED = 3;
 export const THROW = 1;
 export const RETRIEVED = 2;
 const CANCEL_ASKED = 4;
-const OUTCOME_SHIFT = 3;
+/** cancel() is passing a cancellation on through this task right now (see TaskAwaiter.cancelWait). */
+export const PASSING = 8;
+const OUTCOME_SHIFT = 4;
 
 type DoneCallback = (task: Task<unknown>) => void;
 
@@ -113,7 +115,10 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (this.state === DONE) return false;
     this.flags |= CANCEL_ASKED;
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
+    if (this.flags & PASSING) return true; // came round an await cycle: TaskAwaiter.cancelWait ends it
+    this.flags |= PASSING;
     this.interrupt(cancellation(msg));
+    this.flags &= ~PASSING;
     return true;
   }
 
@@ -342,13 +347,24 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
     throw error;
   }
 
-  /** Waiting on a task passes the cancellation on; the waiter then sees how it ends. */
+  /**
+   * Waiting on a task passes the cancellation on; the waiter then sees how it
+   * ends. Where the target has already finished, or is itself passing this
+   * cancellation on (A awaits B awaits A: the cancel came full circle), the
+   * waiter stops waiting and takes the error at once, so a cycle unwinds.
+   */
   cancelWait(waiter: Task, error: unknown): void {
     const msg = isCancelled(error) && error.message ? error.message : undefined;
     if (this.keepCancel) this.cancelledWith = error;
-    if (this.target.cancel(msg)) return;
-    this.target.waiters!.remove(waiter);
+    const target = this.target;
+    if ((target.flags & PASSING) === 0 && target.cancel(msg)) return;
+    target.waiters!.remove(waiter);
     waiter.loop.wakeThrow(waiter, error);
+  }
+
+  /** The task waited for, for the deadlock report's cycle search. */
+  get awaiting(): Task {
+    return this.target;
   }
 
   describe(): string {
