@@ -80,3 +80,34 @@ test("a cancelled call(fn) whose promise never settles does not keep its task re
   assertCollected(s);
   assert.ok(s.keep instanceof Promise);
 });
+
+/** What the task caught: `{ caught }` so that `undefined` is told apart from no throw. */
+function* catchOf(body: () => Coro<unknown>): Coro<{ caught: unknown } | "no throw"> {
+  try {
+    yield* body();
+    return "no throw";
+  } catch (e) {
+    return { caught: e };
+  }
+}
+
+test("until() of a promise rejected with undefined throws exactly undefined into the task, not a symbol", { timeout: 5000 }, async () => {
+  const got = await run(function* () {
+    return yield* catchOf(function* () { return yield* until(Promise.reject()); });
+  }, virtual);
+  assert.deepEqual(got, { caught: undefined });
+});
+
+test("`yield` of a promise rejected with undefined throws exactly undefined into the task, not a symbol", { timeout: 5000 }, async () => {
+  const got = await run(function* () {
+    return yield* catchOf(function* () { return (yield Promise.reject()) as unknown; });
+  }, virtual);
+  assert.deepEqual(got, { caught: undefined });
+});
+
+test("call() of an async function that throws undefined throws exactly undefined into the task, not a symbol", { timeout: 5000 }, async () => {
+  const got = await run(function* () {
+    return yield* catchOf(function* () { return yield* call(async () => { throw undefined; }); });
+  }, virtual);
+  assert.deepEqual(got, { caught: undefined });
+});
