@@ -115,3 +115,13 @@ test("a task cancelled inside waitFor runs its own waiting cleanup to the end: n
     `task cleanup done at ${at + 200}`,
   ]);
 });
+
+test("waitFor with a timeout of 1e306 s is refused as too long, not as \"must be finite\"", () => {
+  assert.throws(() => waitFor(function* () {}(), 1e306), (e: unknown) => {
+    assert.ok(e instanceof RangeError, `expected a RangeError, got ${String(e)}`);
+    assert.doesNotMatch(e.message, /must be finite|not finite/i, `a finite number called infinite: ${e.message}`);
+    assert.match(e.message, /too (long|large|big)|at most|maximum|exceed/i);
+    assert.match(e.message, /timeout/);
+    return true;
+  });
+});
