@@ -95,6 +95,8 @@ export class Loop {
   private deadlockError: RuntimeError | null = null;
   /** `stop()` was called during a slice: stop once the current round is over. */
   private stopAtRoundEnd = false;
+  /** How many entries of the current round are still to run (a slice ended in its middle). */
+  private roundLeft = 0;
   /** Steps per clock read (see chargeWindow). */
   private window = 1;
   /** Until this real time every step is timed alone (see chargeWindow). */
@@ -356,13 +358,18 @@ export class Loop {
       context.task = outerTask;
       this.lastSliceEnd = realNow();
     }
-    if (this.stopAtRoundEnd) {
-      this.stopAtRoundEnd = false;
-      this.stopping = true;
-    }
     if (this.stopping) this.endDrive();
   };
 
+  /**
+   * This 'for' loop is the scheduler. A round steps the tasks that were ready
+   * when it began; tasks made ready meanwhile wait for the next round. A slice
+   * may end in the middle of a round (its time budget is wall-clock time), so
+   * what is left of the round is kept in `roundLeft` and the next slice goes on
+   * with it: everything that decides what runs (a stop, timers, the error
+   * report) happens only between rounds, so slicing never changes the order
+   * of task steps, on the virtual clock above all.
+   */
   private rounds(): void {
     const ready = this.ready;
     const timers = this.timers;
@@ -373,21 +380,30 @@ export class Loop {
     let exactSteps = EXACT_STEPS_PER_SLICE;
     let size = 1;
     let last: Task | null = null;
+    let n = this.roundLeft;
     outer: for (;;) {
-      // A stop() asked for during the last round takes effect now that the round is over.
-      if (this.stopping || this.stopAtRoundEnd) break;
-      if (timers.size > 0) this.fireDueTimers();
-      let n = ready.length;
       if (n === 0) {
-        if (timers.size > 0 && this.virtual && this.hostWaits === 0) {
-          this.virtualNow = Math.max(this.virtualNow, timers.peek()!.deadline);
-          continue;
+        // Between two rounds.
+        if (this.unretrieved.length !== 0) this.reportUnretrieved();
+        if (this.stopAtRoundEnd) {
+          this.stopAtRoundEnd = false;
+          this.stopping = true;
         }
-        this.idle();
-        break;
+        if (this.stopping) break;
+        if (timers.size > 0) this.fireDueTimers();
+        n = ready.length;
+        if (n === 0) {
+          if (timers.size > 0 && this.virtual && this.hostWaits === 0) {
+            this.virtualNow = Math.max(this.virtualNow, timers.peek()!.deadline);
+            continue;
+          }
+          this.idle();
+          break;
+        }
+        this.deadlockSuspected = false;
       }
-      this.deadlockSuspected = false;
-      while (n-- > 0) {
+      while (n > 0) {
+        n--;
         const entry = ready.shift();
         // One field tells the rare entries apart: a task its timer woke (its lateness is measured now) and a callSoon.
         if (entry.heapIndex < -1) {
@@ -408,7 +424,7 @@ export class Loop {
           w = 0;
           size = --exactSteps > 0 ? 1 : this.window;
           if (t1 - this.budgetStart >= SLICE_MS) {
-            // Give way to the host; the rest of the ready queue runs in the next slice.
+            // Give way to the host; the next slice goes on with the rest of this round.
             if (this.interrupted) this.handleInterrupt();
             if (!this.stopping) this.schedule(true);
             break outer;
@@ -416,11 +432,9 @@ export class Loop {
         }
         if (this.interrupted && this.handleInterrupt()) break outer;
       }
-      if (this.unretrieved.length !== 0) this.reportUnretrieved();
     }
+    this.roundLeft = n;
     if (w > 0 && last !== null) this.chargeWindow(last, w, t0, realNow());
-    // Unretrieved errors wait for the end of a round, not of a slice: where a slice
-    // ends depends on the wall clock, and the report must not.
   }
 
   private runSoon(call: SoonCall): void {
