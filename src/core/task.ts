@@ -14,7 +14,7 @@
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
-import { CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled } from "./errors.ts";
+import { CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled, noteCancelOrigin } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
 import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
@@ -125,7 +125,9 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
     if (this.flags & PASSING) return true; // came round an await cycle: TaskAwaiter.cancelWait ends it
     this.flags |= PASSING;
-    this.interrupt(cancellation(msg));
+    const error = cancellation(msg);
+    noteCancelOrigin(error, this, this.state === DONE || this.state === READY ? null : this.waitingOn);
+    this.interrupt(error);
     this.flags &= ~PASSING;
     return true;
   }

@@ -3,6 +3,7 @@
  * timer heap) and a host promise. Each knows how to take a cancelled task out.
  */
 import type { Waitable } from "./protocol.ts";
+import { cancellation, isCancelled } from "./errors.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -46,7 +47,8 @@ export class HostWait implements Waitable {
     const controller = this.controller;
     this.task = this.controller = null;
     task.loop.hostWaits--;
-    controller?.abort(error);
+    // A fresh reason: the thrown error names the task, and the signal may outlive it.
+    controller?.abort(cancellation(isCancelled(error) ? error.message || undefined : undefined));
     task.loop.wakeThrow(task, error);
   }
   describe(): string {
