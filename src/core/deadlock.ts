@@ -12,8 +12,27 @@ export function taskLabel(task: Task): string {
   return `task ${task.id} (${task.name})${task.state === DONE ? ", which has finished" : ""}`;
 }
 
+const HEADLINE = "deadlock: every task is waiting and nothing can wake them (no timer, no host wait):";
+
 /** The report for the live tasks `first`, `first.liveNext`, … */
 export function deadlockError(first: Task | null): RuntimeError {
+  return new RuntimeError(`${HEADLINE}\n${deadlockLines(first).join("\n")}`);
+}
+
+/**
+ * The report when the cleanup that the first report's cancellation started
+ * deadlocked too: both, so the user sees what stayed stuck.
+ */
+export function cleanupDeadlockError(first: RuntimeError, stuck: Task | null): RuntimeError {
+  return new RuntimeError(`${first.message}\nthen their cleanup deadlocked too, and was given up on:\n${deadlockLines(stuck).join("\n")}`);
+}
+
+/** Whether `error` is one of these reports. */
+export function isDeadlockReport(error: unknown): boolean {
+  return error instanceof RuntimeError && error.message.startsWith(HEADLINE);
+}
+
+function deadlockLines(first: Task | null): string[] {
   const lines: string[] = [];
   for (let t = first; t !== null; t = t.liveNext) {
     const wait = t.waitingOn;
@@ -21,7 +40,7 @@ export function deadlockError(first: Task | null): RuntimeError {
     lines.push(`  task ${t.id} (${t.name}): waiting on ${what}`);
   }
   for (const cycle of awaitCycles(first)) lines.push(`  await cycle: ${cycle.map((t) => `task ${t.id} (${t.name})`).join(" → ")}`);
-  return new RuntimeError(`deadlock: every task is waiting and nothing can wake them (no timer, no host wait):\n${lines.join("\n")}`);
+  return lines;
 }
 
 /** Each task awaits at most one other, so the cycles are found by walking each chain once. */

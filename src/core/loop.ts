@@ -18,7 +18,7 @@ import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WA
 import { checkCallback, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
-import { deadlockError } from "./deadlock.ts";
+import { cleanupDeadlockError, deadlockError, isDeadlockReport } from "./deadlock.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
 /** How long a run slice may hold the host thread before giving way. */
@@ -358,6 +358,11 @@ export class Loop {
       context.task = outerTask;
       this.lastSliceEnd = realNow();
     }
+    // A stop() from idle() (the deadlock report gave up) has no next round to wait for.
+    if (this.stopAtRoundEnd && this.roundLeft === 0 && this.ready.length === 0) {
+      this.stopAtRoundEnd = false;
+      this.stopping = true;
+    }
     if (this.stopping) this.endDrive();
   };
 
@@ -551,13 +556,13 @@ export class Loop {
   }
 
   private reportDeadlock(): void {
-    const error = deadlockError(this.liveHead);
     if (this.deadlockError) {
-      // Their cleanup deadlocked too: give up on it.
+      // Their cleanup deadlocked too: give up on it, and say so.
+      this.deadlockError = cleanupDeadlockError(this.deadlockError, this.liveHead);
       this.stop();
       return;
     }
-    this.deadlockError = error;
+    this.deadlockError = deadlockError(this.liveHead);
     // Cancel everyone so their cleanup runs; the run then rejects with this report.
     for (let t = this.liveHead; t; t = t.liveNext) t.cancel("deadlock");
     this.schedule(true);
@@ -698,7 +703,11 @@ export class Loop {
       }
     }
     const waiter = this.createTask(waitAll(), { name: "shutdown" });
-    await this.runUntilComplete(waiter).catch(() => undefined);
+    await this.runUntilComplete(waiter).catch((error: unknown) => {
+      // Cleanup that can never end is the program's bug: run() rejects with the report.
+      // (A loop.stop() from some cleanup just ends the shutdown early.)
+      if (isDeadlockReport(error)) throw error;
+    });
   }
 
   /**
