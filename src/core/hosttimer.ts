@@ -22,7 +22,7 @@
 import { realNow } from "./host.ts";
 
 /** The most an efficient wait polls before a deadline. */
-const EFFICIENT_POLL_MS = 0.25;
+const EFFICIENT_POLL_MS = 0.3;
 /** A precise wait arms the host timer this early and polls the rest, for sub-millisecond wake-ups. */
 const PRECISE_EARLY_MS = 1.5;
 /** The host timer's lateness assumed until it is measured (Node 20 on Linux: ~0.13 ms). */

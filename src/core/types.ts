@@ -83,9 +83,10 @@ export interface LoopOptions {
    * How a real-clock loop waits for its next timer (the virtual clock ignores it).
    *
    * - `"efficient"` (default): waits on the host timer, which counts whole
-   *   milliseconds, and polls at most the last 0.25 ms before the deadline.
-   *   A wake-up runs up to ~0.75 ms late (typically 0.1-0.3 ms); a 1 kHz
-   *   `schedule` costs a few percent of a core.
+   *   milliseconds, and polls at most the last 0.3 ms before the deadline.
+   *   A wake-up runs up to ~0.7 ms late (plus whatever delays the host
+   *   itself; typically 0.1-0.4 ms); a 1 kHz `schedule` costs about a tenth of
+   *   a core, as it does in CPython asyncio.
    * - `"precise"`: arms the host timer 1.5 ms early and polls (gives way to the
    *   host and reads the clock, again and again) until the deadline, so wake-ups
    *   run within ~0.1 ms. The cost is a busy core for the last 1.5-2.5 ms before

@@ -149,11 +149,11 @@ test("efficient and precise: sleepers wake in deadline order, equal deadlines in
   }
 });
 
-test("efficient: a real-clock sleep waits on the host timer and polls at most ~0.25 ms before its deadline (simulated host)", async () => {
+test("efficient: a real-clock sleep waits on the host timer and polls at most ~0.3 ms before its deadline (simulated host)", async () => {
   const wakes = await simulate("efficient", SLEEPS);
   for (const w of wakes) {
-    // 0.01 ms per poll: 30 polls are 0.3 ms of polling. A loop that polls the last 1.5 ms makes 150 or more.
-    assert.ok(w.polls <= 30, `sleep ${w.ms} ms: ${w.polls} polls`);
+    // 0.01 ms per poll: 35 polls are 0.35 ms of polling. A loop that polls the last 1.5 ms makes 150 or more.
+    assert.ok(w.polls <= 35, `sleep ${w.ms} ms: ${w.polls} polls`);
     assert.ok(w.late >= 0 && w.late < 1, `sleep ${w.ms} ms: woke ${w.late} ms late`);
   }
   // The long sleeps are one host timer each, polling not at all.
@@ -163,7 +163,7 @@ test("efficient: a real-clock sleep waits on the host timer and polls at most ~0
 test("efficient: a host timer that fires early is re-armed rather than polled through (simulated host)", async () => {
   const wakes = await simulate("efficient", SLEEPS, [-0.9, 0, -0.6, 0.3, -0.99]);
   for (const w of wakes) {
-    assert.ok(w.polls <= 30, `sleep ${w.ms} ms: ${w.polls} polls`);
+    assert.ok(w.polls <= 35, `sleep ${w.ms} ms: ${w.polls} polls`);
     assert.ok(w.late >= 0 && w.late < 1.5, `sleep ${w.ms} ms: woke ${w.late} ms late`);
   }
 });
