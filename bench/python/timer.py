@@ -8,7 +8,7 @@ import time
 from common import QUICK, emit, percentile
 
 HZ, SLEEPERS = 1000, 1000
-WARMUP = 0.25
+WARMUP = 1.0
 DURATION = 1.0 if QUICK else 3.0
 
 

@@ -14,7 +14,7 @@ import { timerStats } from "../stats.ts";
 
 const HZ = 1000;
 const SLEEPERS = 1000;
-const WARMUP_MS = 250;
+const WARMUP_MS = 1000;
 const duration = (p: Params) => (p.quick ? 1000 : 3000);
 
 /** CPU used since `since` (a process.cpuUsage() reading) over `wallMs`, as % of one core. */
