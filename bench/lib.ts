@@ -78,7 +78,10 @@ export interface TlScheduled {
   stats: { runs: number; overruns: number; maxLateMs: number };
 }
 export interface Taskloop {
-  run<T>(main: Coro<T>, options?: { clock?: "real" | "virtual"; slowStepMs?: number; onSlowStep?: (info: unknown) => void }): Promise<T>;
+  run<T>(
+    main: Coro<T>,
+    options?: { clock?: "real" | "virtual"; slowStepMs?: number; onSlowStep?: (info: unknown) => void; timerPrecision?: "efficient" | "precise" },
+  ): Promise<T>;
   createTask<T>(coro: Coro<T>): TlTask<T>;
   sleep(seconds: number): Aw<void>;
   sleepMs(ms: number): Aw<void>;

@@ -21,10 +21,12 @@ export function max(xs: readonly number[]): number {
 /**
  * Lateness of periodic invocations: `times[k]` is when invocation k started,
  * `startMs` when the schedule was set up (kept for reference), `hz` its rate.
+ * Only invocations from index `from` on are measured (the ones before are a
+ * warm-up), but the grid still starts at the first one.
  */
-export function timerStats(times: readonly number[], startMs: number, hz: number, skipsMissed = false): Record<string, number> {
+export function timerStats(times: readonly number[], startMs: number, hz: number, skipsMissed = false, from = 0): Record<string, number> {
   const period = 1000 / hz;
-  if (times.length === 0) return { late_p50_ms: NaN, late_p99_ms: NaN, late_max_ms: NaN, drift_ms: NaN, invocations: 0 };
+  if (times.length <= from) return { late_p50_ms: NaN, late_p99_ms: NaN, late_max_ms: NaN, drift_ms: NaN, invocations: 0 };
   // The grid starts at the first invocation (each implementation's own "start"),
   // so what is measured is lateness and drift within the run, not start-up latency.
   void startMs;
@@ -38,7 +40,7 @@ export function timerStats(times: readonly number[], startMs: number, hz: number
     served.push(first + k * period);
     k = skipsMissed ? Math.max(k + 1, Math.floor((t - first) / period) + 1) : k + 1;
   }
-  const late = times.map((t, i) => t - served[i]!);
+  const late = times.map((t, i) => t - served[i]!).slice(from);
   const last = times.length - 1;
   return {
     late_p50_ms: percentile(late, 50),
@@ -46,6 +48,6 @@ export function timerStats(times: readonly number[], startMs: number, hz: number
     late_max_ms: max(late),
     // how far the last invocation is from the deadline it served: the grid's drift
     drift_ms: times[last]! - served[last]!,
-    invocations: times.length,
+    invocations: times.length - from,
   };
 }

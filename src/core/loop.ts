@@ -17,14 +17,13 @@ import { SOON, SoonCall } from "./soon.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { checkCallback, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
+import { HostTimer } from "./hosttimer.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
 import { cleanupDeadlockError, deadlockError, isDeadlockReport } from "./deadlock.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
 /** How long a run slice may hold the host thread before giving way. */
 const SLICE_MS = 4;
-/** Host timers are armed this early and the rest is polled, for sub-millisecond wake-ups. */
-const TIMER_EARLY_MS = 1.5;
 /** Step timing aims at one clock read per this much work (reading the clock costs ~60 ns). */
 const TIMING_WINDOW_MS = 0.05;
 const MAX_WINDOW = 1024;
@@ -42,8 +41,6 @@ const EXACT_FOR_MS = 5_000;
  * pays a handful of clock reads per 4 ms slice.
  */
 const EXACT_STEPS_PER_SLICE = 16;
-/** Hosts keep timer delays in 32 bits; a longer sleep wakes the loop early and it sleeps again. */
-const MAX_HOST_DELAY_MS = 2 ** 31 - 1;
 /** `heapIndex` of a task its timer has woken and that has not run since (its lateness is still to be measured). */
 const TIMER_WOKEN = -2;
 
@@ -102,12 +99,16 @@ export class Loop {
   /** Until this real time every step is timed alone (see chargeWindow). */
   private exactUntil = -Infinity;
 
+  /** Arms the host timer a real-clock loop waits on (see hosttimer.ts). */
+  private readonly waitTimer: HostTimer;
+
   /** @internal use `newEventLoop()` or `getEventLoop()` */
   constructor(options: LoopOptions = {}) {
     checkLoopOptions(options);
     this.virtual = options.clock === "virtual";
     this.slowStepMs = options.slowStepMs ?? Infinity;
     this.onSlowStep = options.onSlowStep ?? defaultSlowStep;
+    this.waitTimer = new HostTimer(options.timerPrecision ?? "efficient", this.runFromHost);
   }
 
   /** Milliseconds on the loop's clock: virtual time, or real time since the loop was made. */
@@ -532,12 +533,9 @@ export class Loop {
     const next = this.timers.peek();
     if (next !== undefined) {
       if (this.virtual) return; // a host wait is pending; its settlement wakes the loop
-      const delay = next.deadline - this.time();
-      if (delay > TIMER_EARLY_MS + 1) {
-        this.hostTimer = setTimeout(this.runFromHost, Math.min(delay - TIMER_EARLY_MS, MAX_HOST_DELAY_MS));
-      } else {
-        this.schedule(true);
-      }
+      // Too close for the host timer: poll (give way to the host and look again).
+      this.hostTimer = this.waitTimer.arm(next.deadline - this.time());
+      if (this.hostTimer === null) this.schedule(true);
       return;
     }
     if (this.deadlockError !== null && this.liveCount === 0) {

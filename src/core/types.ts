@@ -79,6 +79,21 @@ export interface LoopOptions {
   slowStepMs?: number;
   /** Called for each slow step; the default prints one line to stderr. */
   onSlowStep?: (info: SlowStepInfo) => void;
+  /**
+   * How a real-clock loop waits for its next timer (the virtual clock ignores it).
+   *
+   * - `"efficient"` (default): waits on the host timer, which counts whole
+   *   milliseconds, and polls at most the last 0.3 ms before the deadline.
+   *   A wake-up runs up to ~0.7 ms late (plus whatever delays the host
+   *   itself; typically 0.1-0.4 ms); a 1 kHz `schedule` costs about a tenth of
+   *   a core, as it does in CPython asyncio.
+   * - `"precise"`: arms the host timer 1.5 ms early and polls (gives way to the
+   *   host and reads the clock, again and again) until the deadline, so wake-ups
+   *   run within ~0.1 ms. The cost is a busy core for the last 1.5-2.5 ms before
+   *   every timer: a 1 kHz `schedule` or a `sleep(0.002)` loop keeps a whole
+   *   core busy, a 100 Hz one about a fifth of it.
+   */
+  timerPrecision?: "efficient" | "precise";
 }
 
 /**
