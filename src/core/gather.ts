@@ -56,7 +56,10 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
    * by the time the CancelledError leaves gather.
    */
   throw(error: unknown): IteratorResult<unknown, unknown[]> {
-    if (error !== this.cancelledBy) throw error;
+    // Cancelled again before it resumed: the newer CancelledError replaced the
+    // first (Task.interrupt), and it still has to cancel and await the children.
+    if (this.cancelledBy === null || !isCancelled(error)) throw error;
+    this.cancelledBy = error;
     let any = false;
     const msg = isCancelled(error) && error.message ? error.message : undefined;
     for (const child of this.children) if (child.cancel(msg)) any = true;

@@ -193,6 +193,28 @@ export class Loop {
     this.interrupted = true;
   }
 
+  /**
+   * @internal a simulated blocking call (a sensor's bit-banged read) that holds
+   * the loop for `ms`. On the real clock it spins for that long; on the
+   * virtual clock the clock moves on by `ms` instead, and the step is charged
+   * `ms`, so other tasks see themselves woken late and the slow-step report
+   * fires, as on the device, without burning real time.
+   */
+  blockFor(ms: number): void {
+    if (!this.virtual) {
+      const end = realNow() + ms;
+      while (realNow() < end) {
+        // The real device holds the CPU too.
+      }
+      return;
+    }
+    this.virtualNow += ms;
+    this.blockedMs += ms;
+  }
+
+  /** Virtual milliseconds `blockFor` added to the steps not yet charged. */
+  private blockedMs = 0;
+
   /** @internal parks the running task in the timer heap; `wait` describes the sleep. */
   sleepTask(task: Task, ms: number, wait: SleepWait): void {
     task.state = SLEEPING;
@@ -476,7 +498,11 @@ export class Loop {
    * one is charged where it belongs.
    */
   private chargeWindow(task: Task, count: number, start: number, end: number): void {
-    const elapsed = end - start;
+    let elapsed = end - start;
+    if (this.blockedMs !== 0) {
+      elapsed += this.blockedMs;
+      this.blockedMs = 0;
+    }
     if (count > 1 && elapsed > LONG_WINDOW_MS) {
       if (elapsed > EXACT_AFTER_MS) this.exactUntil = end + EXACT_FOR_MS;
       this.window = 1;

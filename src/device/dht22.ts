@@ -3,13 +3,15 @@
  * `dht.DHT22`.
  *
  * The real sensor's read is a blocking bit-banged exchange of a few
- * milliseconds, and `measure()` here blocks the same way: it busy-waits
- * `readMs` of real CPU time. That is the point of it in a cooperative
- * program: it shows up in `busyMs`/`maxStepMs` and in the slow-step report.
+ * milliseconds, and `measure()` here blocks the same way: it holds the loop
+ * for `readMs` (real CPU time on the real clock; on the virtual clock the
+ * clock moves on by `readMs` instead, so an hour of polling takes no real
+ * time). That is the point of it in a cooperative program: it shows up in
+ * `busyMs`/`maxStepMs`, in other tasks' lateness and in the slow-step report.
  */
 import { getEventLoop } from "../core/defaultloop.ts";
 import { RuntimeError } from "../core/errors.ts";
-import { describeValue, realNow } from "../core/host.ts";
+import { describeValue } from "../core/host.ts";
 import { Pin } from "./pin.ts";
 
 /**
@@ -21,7 +23,7 @@ import { Pin } from "./pin.ts";
  * ```
  */
 export interface DHT22Options {
-  /** Real CPU time one `measure()` takes, in ms, 0 to 1000. Default 5. */
+  /** How long one `measure()` holds the loop, in ms, 0 to 1000 (real CPU time on the real clock, clock time on the virtual one). Default 5. */
   readMs?: number;
   /** Mid temperature in °C around which readings drift, within the sensor's -40 to 80. Default 22. */
   temperature?: number;
@@ -117,7 +119,7 @@ export class DHT22 {
   }
 
   /**
-   * Reads the sensor: blocks for `readMs` of real time, then updates
+   * Reads the sensor: holds the loop for `readMs` (see above), then updates
    * `temperature()` and `humidity()`. Throws `OSError` (errno 110,
    * ETIMEDOUT) when a failure was injected with `failNext()`; the previous
    * reading is kept then.
@@ -130,10 +132,8 @@ export class DHT22 {
    */
   measure(): void {
     this.reads++;
-    const end = realNow() + this.readMs;
-    while (realNow() < end) {
-      // The real sensor holds the CPU too: MicroPython's dht_readinto disables interrupts.
-    }
+    // The real sensor holds the CPU too: MicroPython's dht_readinto disables interrupts.
+    if (this.readMs > 0) getEventLoop().blockFor(this.readMs);
     const failure = this.failures.shift();
     if (failure !== undefined) throw failure;
     const minutes = getEventLoop().time() / 60_000;

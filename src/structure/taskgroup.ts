@@ -124,7 +124,9 @@ export class TaskGroup {
     if (!this.aborting && !this.bodyInterrupted) {
       this.abort();
       this.bodyInterrupted = true;
-      if (!this.exiting) this.parent.interrupt(new CancelledError(`task group aborted: ${child} failed`));
+      // As CPython, also while the group's task waits in the exit: it wakes, sees the
+      // group aborting, and waits on (ChildrenWait.throw), one turn later than it would have.
+      this.parent.interrupt(new CancelledError(`task group aborted: ${child} failed`));
     }
   }
 }
