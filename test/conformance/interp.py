@@ -1,0 +1,518 @@
+"""CPython 3.12 side of the differential conformance test (see run.ts).
+
+Reads one JSON program per line on stdin ({"seed": n, "program": {...}}),
+runs each under asyncio on a virtual clock, and writes one JSON line per
+program: {"seed": n, "trace": [...]}.
+
+The program format and the meaning of each op are described in generate.ts;
+interp.ts is the taskloop twin of this file. Keep the two in step.
+
+Deliberate differences (SPEC.md section 0 / README "From MicroPython / CPython
+asyncio") are modelled here, each behind a MODEL flag, so that a mismatch is
+a difference nobody documented:
+
+  waitfor_timeout_wins  A waitFor whose timeout expired throws TimeoutError even
+                        if the work swallowed the cancellation and returned, or
+                        ended with another error during its cleanup (SPEC §3:
+                        "On timeout it cancels aw, waits until aw has finished,
+                        then throws TimeoutError"; MicroPython's
+                        asyncio_wait_for.py). CPython would return the value.
+  gather_cancel_late    Cancelling the task in a gather: the cancellation
+                        reaches gather when the gathering task runs, so
+                        children already ready take their turn first; then
+                        the unfinished children are cancelled and awaited
+                        (README; MicroPython's asyncio_gather.py). CPython
+                        cancels the children inside task.cancel().
+  sync_done             A done callback added to an unfinished task runs as
+                        the task finishes (README: MicroPython), so gather
+                        hears of a child's end at once and its waiter resumes
+                        one round earlier than in CPython (where the callback
+                        itself is a call_soon).
+  waitfor_micropython   (off by default; --model waitfor_micropython) the whole of
+                        MicroPython's wait_for algorithm: the work runs as its
+                        own task plus a runner task, and a cancelled waiter
+                        gives up at once without waiting for the work.
+"""
+import asyncio
+import json
+import sys
+
+MODEL = {
+    "waitfor_timeout_wins": True,
+    "gather_cancel_late": True,
+    "sync_done": True,
+    "waitfor_micropython": False,
+}
+
+
+class Deadlock(Exception):
+    pass
+
+
+class FakeSelector:
+    """select(timeout) jumps the virtual clock instead of sleeping."""
+
+    def __init__(self, loop):
+        self.loop = loop
+
+    def select(self, timeout):
+        if timeout is None:
+            raise Deadlock()
+        if timeout > 0:
+            self.loop._vt = grid(self.loop._vt + timeout)
+        return []
+
+    def close(self):
+        pass
+
+
+class SeqTimer(asyncio.TimerHandle):
+    """Equal deadlines fire in the order they were set (SPEC §2 rule 3); CPython's
+    heap leaves ties in no particular order."""
+
+    __slots__ = ("_seq",)
+
+    def __lt__(self, other):
+        return (self._when, self._seq) < (other._when, other._seq)
+
+
+def grid(t):
+    # virtual instants on a 1 µs grid, so that 0.003 + 0.002 ties with 0.005
+    return round(t * 1e6) / 1e6
+
+
+class VirtualLoop(asyncio.BaseEventLoop):
+    def __init__(self):
+        super().__init__()
+        self._vt = 0.0
+        self._seq = 0
+        self._selector = FakeSelector(self)
+
+    def time(self):
+        return self._vt
+
+    def call_at(self, when, callback, *args, context=None):
+        self._check_closed()
+        timer = SeqTimer(grid(when), callback, args, self, context)
+        self._seq += 1
+        timer._seq = self._seq
+        if timer._source_traceback:
+            del timer._source_traceback[-1]
+        import heapq
+        heapq.heappush(self._scheduled, timer)
+        timer._scheduled = True
+        return timer
+
+    def _process_events(self, event_list):
+        pass
+
+    def _write_to_self(self):
+        pass
+
+
+class Boom(Exception):
+    pass
+
+
+def fmt_err(e):
+    if isinstance(e, asyncio.CancelledError):
+        return "Cancelled"
+    if isinstance(e, TimeoutError):
+        return "Timeout"
+    if isinstance(e, Boom):
+        return "Boom(%s)" % e.args[0]
+    if isinstance(e, BaseExceptionGroup):
+        return "EG[" + ",".join(fmt_err(x) for x in e.exceptions) + "]"
+    return type(e).__name__
+
+
+def fmt_val(v):
+    if isinstance(v, BaseException):
+        return fmt_err(v)
+    if isinstance(v, list):
+        return "[" + ",".join(fmt_val(x) for x in v) + "]"
+    return str(v)
+
+
+class Program:
+    def __init__(self, prog):
+        self.prog = prog
+        self.trace = []
+        self.closed = False
+        self.tasks = {}  # label -> Task (spawned and top-level, creation order)
+        self.order = []
+        self.hooks = {}  # Task -> list of sync done hooks
+        self.fired = set()
+        self.events = [asyncio.Event() for _ in range(prog["events"])]
+        self.locks = [asyncio.Lock() for _ in range(prog["locks"])]
+        self.sems = [asyncio.Semaphore(v) for v in prog["sems"]]
+        self.queues = [asyncio.Queue(m) for m in prog["queues"]]
+        self.loop = asyncio.get_running_loop()
+
+    def log(self, label, text):
+        if not self.closed:
+            self.trace.append("%d %s %s" % (round(self.loop.time() * 1000), label, text))
+
+    # --- tasks, with MicroPython's done callbacks that run as the task ends ---
+
+    def make_task(self, actor, register):
+        box = {}
+
+        async def wrapper():
+            try:
+                v = await self.run_actor(actor)
+            except BaseException as e:
+                self.fire(box["t"], ("err", e))
+                raise
+            self.fire(box["t"], ("ok", v))
+            return v
+
+        t = self.loop.create_task(wrapper(), name=actor["label"])
+        box["t"] = t
+        self.hooks[t] = []
+
+        def fallback(task):  # cancelled before it started: the wrapper never ran
+            if task not in self.fired:
+                self.fire(task, ("err", asyncio.CancelledError()))
+
+        t.add_done_callback(fallback)
+        if register:
+            self.tasks[actor["label"]] = t
+            self.order.append(actor["label"])
+        return t
+
+    def fire(self, t, outcome):
+        if t in self.fired:
+            return
+        self.fired.add(t)
+        for h in self.hooks.get(t, []):
+            h(outcome)
+
+    def on_done(self, t, cb):
+        """cb(outcome) as the task ends (sync_done) or one call_soon later (CPython)."""
+        if t in self.fired or t.done():
+            if t.cancelled():
+                outcome = ("err", asyncio.CancelledError())
+            elif t.exception() is not None:
+                outcome = ("err", t.exception())
+            else:
+                outcome = ("ok", t.result())
+            self.loop.call_soon(cb, outcome)
+        elif MODEL["sync_done"]:
+            self.hooks[t].append(cb)
+        else:
+            def adapter(task):
+                if task.cancelled():
+                    cb(("err", asyncio.CancelledError()))
+                elif task.exception() is not None:
+                    cb(("err", task.exception()))
+                else:
+                    cb(("ok", task.result()))
+            t.add_done_callback(adapter)
+
+    # --- ops ---
+
+    async def run_actor(self, actor):
+        label = actor["label"]
+        try:
+            await self.run_ops(label, actor["ops"])
+        except BaseException as e:
+            self.log(label, "end !" + fmt_err(e))
+            raise
+        self.log(label, "end")
+        return label + ".r"
+
+    async def run_ops(self, label, ops):
+        for op in ops:
+            await self.run_op(label, op)
+
+    async def item(self, it):
+        """A gather/shield argument: a task already made, or work as a new task."""
+        if "t" in it:
+            return self.tasks.get(it["t"])
+        return self.make_task(it["a"], False)
+
+    async def run_op(self, label, op):
+        o = op["o"]
+        if o == "sleep":
+            await asyncio.sleep(op["ms"] / 1000)
+            self.log(label, "slept %s" % op["ms"])
+        elif o == "yield":
+            await asyncio.sleep(0)
+            self.log(label, "yielded")
+        elif o == "evwait":
+            await self.events[op["i"]].wait()
+            self.log(label, "ev%d woke" % op["i"])
+        elif o == "evset":
+            self.events[op["i"]].set()
+            self.log(label, "ev%d set" % op["i"])
+        elif o == "evclear":
+            self.events[op["i"]].clear()
+            self.log(label, "ev%d clear" % op["i"])
+        elif o in ("lock", "sem"):
+            prim = (self.locks if o == "lock" else self.sems)[op["i"]]
+            async with prim:
+                self.log(label, "%s%d got" % (o, op["i"]))
+                await asyncio.sleep(op["ms"] / 1000)
+            self.log(label, "%s%d rel" % (o, op["i"]))
+        elif o == "put":
+            await self.queues[op["i"]].put(op["v"])
+            self.log(label, "put q%d %s" % (op["i"], op["v"]))
+        elif o == "get":
+            v = await self.queues[op["i"]].get()
+            self.log(label, "got q%d %s" % (op["i"], v))
+        elif o == "spawn":
+            self.make_task(op["a"], True)
+            self.log(label, "spawn " + op["a"]["label"])
+        elif o == "await":
+            t = self.tasks.get(op["t"])
+            if t is None:
+                self.log(label, "await %s none" % op["t"])
+                return
+            v = await t
+            self.log(label, "await %s = %s" % (op["t"], fmt_val(v)))
+        elif o == "cancel":
+            name = label.split(".")[0] if op["t"] == "self" else op["t"]
+            t = asyncio.current_task() if op["t"] == "self" else self.tasks.get(op["t"])
+            if t is None:
+                self.log(label, "cancel %s none" % name)
+                return
+            r = t.cancel()
+            self.log(label, "cancel %s %s" % (op["t"], "true" if r else "false"))
+        elif o == "waitfor":
+            v = await self.wait_for(op["a"], op["ms"])
+            self.log(label, "wf %s = %s" % (op["a"]["label"], fmt_val(v)))
+        elif o == "gather":
+            children = []
+            for it in op["items"]:
+                t = await self.item(it)
+                if t is not None and t not in children:
+                    children.append(t)
+            v = await self.gather(children, op["rx"])
+            self.log(label, "gather = %s" % fmt_val(v))
+        elif o == "shield":
+            t = await self.item(op["item"])
+            if t is None:
+                self.log(label, "shield none")
+                return
+            v = await asyncio.shield(t)
+            self.log(label, "shield = %s" % fmt_val(v))
+        elif o == "tg":
+            async with asyncio.TaskGroup() as tg:
+                for kid in op["kids"]:
+                    tg.create_task(self.run_actor(kid), name=kid["label"])
+                await self.run_ops(label, op["body"])
+            self.log(label, "tg end")
+        elif o == "try":
+            try:
+                await self.run_ops(label, op["body"])
+            except asyncio.CancelledError as e:
+                if op["catch"] not in ("cancel", "any"):
+                    raise
+                self.log(label, "caught " + fmt_err(e))
+                # a handler that carries on ends the cancellation (asyncio.timeout and
+                # TaskGroup count uncancelled requests; taskloop has no such count)
+                asyncio.current_task().uncancel()
+            except Exception as e:
+                if op["catch"] != "any":
+                    raise
+                self.log(label, "caught " + fmt_err(e))
+            finally:
+                if op["fin"] is not None:
+                    self.log(label, "fin")
+                    await self.run_ops(label, op["fin"])
+        elif o == "raise":
+            self.log(label, "raise " + op["msg"])
+            raise Boom(op["msg"])
+        else:
+            raise ValueError(o)
+
+    async def wait_for(self, actor, ms):
+        if MODEL["waitfor_micropython"]:
+            return await self.wait_for_mp(actor, ms)
+        coro = self.run_actor(actor)
+        if ms <= 0:
+            return await asyncio.wait_for(coro, 0)
+        cm = asyncio.timeout(ms / 1000)
+        try:
+            async with cm:
+                v = await coro
+        except BaseException as e:
+            if MODEL["waitfor_timeout_wins"] and cm.expired() and not isinstance(e, (asyncio.CancelledError, TimeoutError)):
+                raise TimeoutError() from e
+            raise
+        if MODEL["waitfor_timeout_wins"] and cm.expired():
+            raise TimeoutError()
+        return v
+
+    async def wait_for_mp(self, actor, ms):
+        """MicroPython's extmod/asyncio/funcs.py wait_for, on asyncio."""
+        aw = self.make_task(actor, False)
+        st = {"status": None, "result": None}
+        waiter = asyncio.current_task()
+
+        async def runner():
+            try:
+                st_result = await aw
+                s = True
+            except BaseException as er:
+                s = er
+                st_result = None
+            if st["status"] is None:
+                st["status"] = s
+                st["result"] = st_result
+                waiter.cancel()
+
+        runner_task = self.loop.create_task(runner())
+        try:
+            await asyncio.sleep(max(ms, 0) / 1000)
+        except asyncio.CancelledError as er:
+            if st["status"] is True:
+                waiter.uncancel()
+                return st["result"]
+            elif st["status"] is None:
+                st["status"] = True
+                runner_task.cancel()
+                raise er
+            else:
+                waiter.uncancel()
+                raise st["status"]
+        st["status"] = True
+        runner_task.cancel()
+        await runner_task
+        raise TimeoutError()
+
+    async def gather(self, children, rx):
+        """asyncio.gather's algorithm with the modelled differences."""
+        if not MODEL["gather_cancel_late"] and not MODEL["sync_done"]:
+            return await asyncio.gather(*children, return_exceptions=rx)
+        n = len(children)
+        if n == 0:
+            return []
+        outer = self.loop.create_future()
+        outcomes = {}
+
+        def cb_for(i):
+            def cb(outcome):
+                outcomes[i] = outcome
+                if outer.done():
+                    return
+                if not rx and outcome[0] == "err":
+                    outer.set_exception(outcome[1])
+                    return
+                if len(outcomes) == n:
+                    outer.set_result(None)
+            return cb
+
+        for i, c in enumerate(children):
+            self.on_done(c, cb_for(i))
+        try:
+            await outer
+        except asyncio.CancelledError:
+            if not outer.cancelled():
+                raise  # a child's cancellation, thrown as the first error
+            pending = [i for i in range(n) if i not in outcomes]
+            any_cancelled = False
+            for i in pending:
+                if children[i].cancel():
+                    any_cancelled = True
+            if not any_cancelled:
+                raise
+            rest = self.loop.create_future()
+
+            def cb2_for(i):
+                def cb2(outcome):
+                    outcomes[i] = outcome
+                    if len(outcomes) == n and not rest.done():
+                        rest.set_result(None)
+                return cb2
+
+            for i in pending:
+                self.hooks[children[i]].append(cb2_for(i)) if MODEL["sync_done"] and children[i] not in self.fired else self.on_done(children[i], cb2_for(i))
+            try:
+                await rest
+            except asyncio.CancelledError:
+                pass
+            raise
+        return [outcomes[i][1] for i in range(n)]
+
+
+async def main(prog):
+    p = Program(prog)
+    for actor in prog["tasks"]:
+        p.make_task(actor, True)
+    p.log("main", "started")
+    await asyncio.sleep(prog["endMs"] / 1000)
+    for r in range(20):
+        pending = [name for name in p.order if not p.tasks[name].done()]
+        if not pending:
+            break
+        p.log("main", "cancel " + " ".join(pending))
+        for name in pending:
+            p.tasks[name].cancel()
+        await asyncio.sleep(1)
+    for name in p.order:
+        t = p.tasks[name]
+        if not t.done():
+            s = "pending"
+        elif t.cancelled():
+            s = "cancelled"
+        elif t.exception() is not None:
+            s = "!" + fmt_err(t.exception())
+        else:
+            s = "= " + fmt_val(t.result())
+        p.log("main", "%s %s" % (name, s))
+    p.closed = True
+    return p.trace
+
+
+def run_program(prog):
+    loop = VirtualLoop()
+    loop.set_exception_handler(lambda loop, ctx: None)
+    asyncio.set_event_loop(loop)
+    try:
+        task = loop.create_task(main(prog))
+        try:
+            trace = loop.run_until_complete(task)
+        except Deadlock:
+            return ["DEADLOCK"]
+        except BaseException as e:
+            return ["HARNESS ERROR " + repr(e)]
+        # as asyncio.run: cancel what is left, wait for it
+        rest = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for t in rest:
+            t.cancel()
+        if rest:
+            try:
+                loop.run_until_complete(asyncio.gather(*rest, return_exceptions=True))
+            except Deadlock:
+                trace = trace + ["SHUTDOWN DEADLOCK"]
+        return trace
+    finally:
+        asyncio.set_event_loop(None)
+        loop.close()
+
+
+def main_cli():
+    for arg in sys.argv[1:]:
+        if arg.startswith("--model="):
+            for kv in arg[len("--model="):].split(","):
+                if not kv:
+                    continue
+                k, _, v = kv.partition(":")
+                if k not in MODEL:
+                    raise SystemExit("unknown model flag " + k)
+                MODEL[k] = v != "off"
+    out = sys.stdout
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        req = json.loads(line)
+        trace = run_program(req["program"])
+        out.write(json.dumps({"seed": req["seed"], "trace": trace}) + "\n")
+    out.flush()
+
+
+if __name__ == "__main__":
+    main_cli()

@@ -1,0 +1,132 @@
+/**
+ * Differential conformance test: random concurrent programs (generate.ts) run
+ * under taskloop (interp.ts) and under CPython 3.12 asyncio (interp.py), both
+ * on a virtual clock; the traces must be equal.
+ *
+ *   npm run conformance                       1000 programs from seed 1
+ *   npm run conformance -- --seed 123 --count 1 --show   one program, both traces in full
+ *   npm run conformance -- --model waitfor_micropython   model MicroPython's waitFor too
+ *   npm run conformance -- --json out.json    also write every mismatch (program + traces)
+ *
+ * Needs CPython 3.12 as `python3.12` (or $PYTHON); with pyenv, PYENV_VERSION
+ * defaults to 3.12.1. Exit status 1 if any program differs. The deliberate
+ * differences modelled on the CPython side are listed at the top of interp.py.
+ */
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { generate, type Program } from "./generate.ts";
+import { runProgram } from "./interp.ts";
+
+interface Args { seed: number; count: number; show: boolean; model: string; json: string | null; maxShow: number; quiet: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { seed: 1, count: 1000, show: false, model: "", json: null, maxShow: 10, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = (): string => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(`${k} needs a value`);
+      return x;
+    };
+    if (k === "--seed") a.seed = Number(v());
+    else if (k === "--count") a.count = Number(v());
+    else if (k === "--show") a.show = true;
+    else if (k === "--model") a.model = a.model ? `${a.model},${v()}` : v();
+    else if (k === "--json") a.json = v();
+    else if (k === "--max-show") a.maxShow = Number(v());
+    else if (k === "--quiet") a.quiet = true;
+    else throw new Error(`unknown argument ${k}`);
+  }
+  return a;
+}
+
+function runPython(programs: { seed: number; program: Program }[], model: string): Promise<Map<number, string[]>> {
+  const script = fileURLToPath(new URL("./interp.py", import.meta.url));
+  const python = process.env.PYTHON ?? "python3.12";
+  const env = { ...process.env, PYENV_VERSION: process.env.PYENV_VERSION ?? "3.12.1" };
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [script, `--model=${model}`], { env, stdio: ["pipe", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => (out += d));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`${python} exited with ${code}`));
+      const traces = new Map<number, string[]>();
+      for (const line of out.split("\n")) {
+        if (!line) continue;
+        const r = JSON.parse(line) as { seed: number; trace: string[] };
+        traces.set(r.seed, r.trace);
+      }
+      resolve(traces);
+    });
+    for (const p of programs) child.stdin.write(JSON.stringify(p) + "\n");
+    child.stdin.end();
+  });
+}
+
+/** A line diff (LCS): "  same", "- CPython only", "+ taskloop only". */
+export function diff(a: string[], b: string[]): string[] {
+  const n = a.length, m = b.length;
+  const L = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+  const out: string[] = [];
+  let i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] === b[j]) { out.push(`  ${a[i]}`); i++; j++; }
+    else if (j < m && (i === n || L[i]![j + 1]! >= L[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    else out.push(`- ${a[i++]}`);
+  }
+  return out;
+}
+
+/** The diff with 3 lines of context around each change. */
+function context(lines: string[]): string[] {
+  const keep = new Set<number>();
+  lines.forEach((l, k) => { if (!l.startsWith("  ")) for (let d = -3; d <= 3; d++) keep.add(k + d); });
+  const out: string[] = [];
+  let last = -1;
+  lines.forEach((l, k) => {
+    if (!keep.has(k)) return;
+    if (last >= 0 && k !== last + 1) out.push("  ...");
+    out.push(l);
+    last = k;
+  });
+  return out;
+}
+
+async function mainCli(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const programs = Array.from({ length: args.count }, (_, k) => ({ seed: args.seed + k, program: generate(args.seed + k) }));
+  const t0 = performance.now();
+  const pyPromise = runPython(programs, args.model);
+  const ts = new Map<number, string[]>();
+  for (const p of programs) ts.set(p.seed, await runProgram(p.program));
+  const py = await pyPromise;
+  const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+  const mismatches: { seed: number; program: Program; cpython: string[]; taskloop: string[] }[] = [];
+  for (const p of programs) {
+    const a = py.get(p.seed) ?? ["(no CPython trace)"];
+    const b = ts.get(p.seed)!;
+    if (args.show) {
+      console.log(`seed ${p.seed} program:\n${JSON.stringify(p.program, null, 1)}`);
+      console.log(`seed ${p.seed} diff (- CPython 3.12, + taskloop):\n${diff(a, b).join("\n")}\n`);
+    }
+    if (a.length !== b.length || a.some((l, k) => l !== b[k])) mismatches.push({ seed: p.seed, program: p.program, cpython: a, taskloop: b });
+  }
+  if (!args.show && !args.quiet) {
+    for (const m of mismatches.slice(0, args.maxShow)) {
+      console.log(`--- seed ${m.seed} differs (- CPython 3.12, + taskloop); rerun: npm run conformance -- --seed ${m.seed} --count 1 --show`);
+      console.log(context(diff(m.cpython, m.taskloop)).join("\n"));
+    }
+    if (mismatches.length > args.maxShow) console.log(`... and ${mismatches.length - args.maxShow} more`);
+  }
+  if (args.json) writeFileSync(args.json, JSON.stringify(mismatches, null, 1));
+  const matched = programs.length - mismatches.length;
+  console.log(`\nconformance: ${matched} of ${programs.length} programs matched CPython 3.12 (seeds ${args.seed}..${args.seed + args.count - 1}, ${seconds} s${args.model ? `, model ${args.model}` : ""})`);
+  if (mismatches.length > 0) console.log(`mismatching seeds: ${mismatches.map((m) => m.seed).join(" ")}`);
+  process.exitCode = mismatches.length > 0 ? 1 : 0;
+}
+
+await mainCli();
