@@ -84,7 +84,11 @@ interface Ctx {
   counter: { n: number };
 }
 
-export function generate(seed: number): Program {
+/** Op kinds that can be left out (`--without waitfor,tg`) to find which construct a mismatch needs. */
+export const OPTIONAL = ["waitfor", "gather", "shield", "tg", "try", "raise", "cancel", "spawn", "await", "lock", "sem", "queue", "event"] as const;
+
+export function generate(seed: number, without: ReadonlySet<string> = new Set()): Program {
+  const has = (kind: string): boolean => !without.has(kind);
   const r = rng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
@@ -123,7 +127,7 @@ export function generate(seed: number): Program {
   }
 
   function item(ctx: Ctx, rootIndex: number): Item {
-    if (ctx.awaitable.length > 0 && chance(0.4)) return { t: pick(ctx.awaitable) };
+    if (ctx.awaitable.length > 0 && chance(0.4) && has("await")) return { t: pick(ctx.awaitable) };
     return { a: work(ctx, rootIndex, false) };
   }
 
@@ -139,41 +143,41 @@ export function generate(seed: number): Program {
       const x = r();
       if (x < 0.14) return { o: "sleep", ms: pick(sleepMs) };
       if (x < 0.18) return { o: "yield" };
-      if (x < 0.23) return { o: "evwait", i: int(0, prog.events - 1) };
-      if (x < 0.28) return { o: "evset", i: int(0, prog.events - 1) };
-      if (x < 0.30) return { o: "evclear", i: int(0, prog.events - 1) };
-      if (x < 0.34) return { o: "lock", i: 0, ms: pick(sleepMs) };
-      if (x < 0.37) return { o: "sem", i: 0, ms: pick(sleepMs) };
-      if (x < 0.42) return { o: "put", i: 0, v: ++value };
-      if (x < 0.47) return { o: "get", i: 0 };
-      if (x < 0.53 && nested) {
+      if (x < 0.23 && has("event")) return { o: "evwait", i: int(0, prog.events - 1) };
+      if (x < 0.28 && has("event")) return { o: "evset", i: int(0, prog.events - 1) };
+      if (x < 0.30 && has("event")) return { o: "evclear", i: int(0, prog.events - 1) };
+      if (x < 0.34 && has("lock")) return { o: "lock", i: 0, ms: pick(sleepMs) };
+      if (x < 0.37 && has("sem")) return { o: "sem", i: 0, ms: pick(sleepMs) };
+      if (x < 0.42 && has("queue")) return { o: "put", i: 0, v: ++value };
+      if (x < 0.47 && has("queue")) return { o: "get", i: 0 };
+      if (x < 0.53 && nested && has("spawn")) {
         const label = `${ctx.label}.s${++ctx.counter.n}`;
         const a = actor(label, ctx, rootIndex, false, int(1, 4));
         ctx.awaitable.push(label);
         ctx.cancellable.push(label);
         return { o: "spawn", a };
       }
-      if (x < 0.59 && ctx.awaitable.length > 0) return { o: "await", t: pick(ctx.awaitable) };
-      if (x < 0.64) {
+      if (x < 0.59 && ctx.awaitable.length > 0 && has("await")) return { o: "await", t: pick(ctx.awaitable) };
+      if (x < 0.64 && has("cancel")) {
         if (!ctx.inWaitFor && chance(0.25)) return { o: "cancel", t: "self" };
         return { o: "cancel", t: pick(ctx.cancellable) };
       }
-      if (x < 0.71 && nested) return { o: "waitfor", a: work(ctx, rootIndex, true), ms: pick(timeouts) };
-      if (x < 0.76 && nested) {
+      if (x < 0.71 && nested && has("waitfor")) return { o: "waitfor", a: work(ctx, rootIndex, true), ms: pick(timeouts) };
+      if (x < 0.76 && nested && has("gather")) {
         const items = Array.from({ length: int(1, 3) }, () => item(ctx, rootIndex));
         return { o: "gather", items, rx: chance(0.5) };
       }
-      if (x < 0.80 && nested) return { o: "shield", item: item(ctx, rootIndex) };
-      if (x < 0.85 && nested) {
+      if (x < 0.80 && nested && has("shield")) return { o: "shield", item: item(ctx, rootIndex) };
+      if (x < 0.85 && nested && has("tg")) {
         const kids = Array.from({ length: int(1, 3) }, () => work(ctx, rootIndex, false));
         return { o: "tg", kids, body: ops(ctx, int(0, 2), rootIndex) };
       }
-      if (x < 0.94 && nested) {
+      if (x < 0.94 && nested && has("try")) {
         const body = ops(ctx, int(1, 3), rootIndex);
         const fin = chance(0.6) ? [{ o: "sleep", ms: pick(sleepMs) } as Op, ...(chance(0.3) ? [op(ctx, rootIndex)] : [])] : null;
         return { o: "try", body, catch: pick(["cancel", "cancel", "any", "none"] as const), fin };
       }
-      if (x >= 0.94) return { o: "raise", msg: `${ctx.label}#${++ctx.counter.n}` };
+      if (x >= 0.94 && has("raise")) return { o: "raise", msg: `${ctx.label}#${++ctx.counter.n}` };
     }
   }
 

@@ -28,6 +28,11 @@ a difference nobody documented:
                         hears of a child's end at once and its waiter resumes
                         one round earlier than in CPython (where the callback
                         itself is a call_soon).
+  gather_done_no_wait   (off by default; not documented) gather over children that
+                        have all finished (or with one failed, without
+                        returnExceptions) returns without suspending, as
+                        taskloop does (MicroPython's gather waits only for
+                        running children); CPython always suspends.
   waitfor_micropython   (off by default; --model waitfor_micropython) the whole of
                         MicroPython's wait_for algorithm: the work runs as its
                         own task plus a runner task, and a cancelled waiter
@@ -42,6 +47,7 @@ MODEL = {
     "gather_cancel_late": True,
     "sync_done": True,
     "waitfor_micropython": False,
+    "gather_done_no_wait": False,
 }
 
 
@@ -164,7 +170,11 @@ class Program:
             except BaseException as e:
                 self.fire(box["t"], ("err", e))
                 raise
-            self.fire(box["t"], ("ok", v))
+            if box["t"]._must_cancel:
+                # cancelled after its last suspension: CPython ends the task cancelled anyway
+                self.fire(box["t"], ("err", asyncio.CancelledError()))
+            else:
+                self.fire(box["t"], ("ok", v))
             return v
 
         t = self.loop.create_task(wrapper(), name=actor["label"])
@@ -187,6 +197,13 @@ class Program:
         self.fired.add(t)
         for h in self.hooks.get(t, []):
             h(outcome)
+
+    def outcome(self, t):
+        if t.cancelled():
+            return ("err", asyncio.CancelledError())
+        if t.exception() is not None:
+            return ("err", t.exception())
+        return ("ok", t.result())
 
     def on_done(self, t, cb):
         """cb(outcome) as the task ends (sync_done) or one call_soon later (CPython)."""
@@ -404,6 +421,16 @@ class Program:
                     outer.set_result(None)
             return cb
 
+        if MODEL["gather_done_no_wait"]:
+            for i, c in enumerate(children):
+                if c in self.fired or c.done():
+                    outcomes[i] = self.outcome(c)
+            failed = [o for o in outcomes.values() if o[0] == "err"]
+            if len(outcomes) == n or (failed and not rx):
+                if failed and not rx:
+                    raise failed[0][1]
+                return [outcomes[i][1] for i in range(n)]
+            outcomes.clear()
         for i, c in enumerate(children):
             self.on_done(c, cb_for(i))
         try:
@@ -429,10 +456,16 @@ class Program:
 
             for i in pending:
                 self.hooks[children[i]].append(cb2_for(i)) if MODEL["sync_done"] and children[i] not in self.fired else self.on_done(children[i], cb2_for(i))
-            try:
-                await rest
-            except asyncio.CancelledError:
-                pass
+            while True:
+                try:
+                    await rest
+                    break
+                except asyncio.CancelledError:
+                    # cancelled again while it waits for its children: cancel them again
+                    # and keep waiting (CPython's _GatheringFuture.cancel does the same)
+                    for i in pending:
+                        if i not in outcomes:
+                            children[i].cancel()
             raise
         return [outcomes[i][1] for i in range(n)]
 
@@ -503,6 +536,8 @@ def main_cli():
                 if k not in MODEL:
                     raise SystemExit("unknown model flag " + k)
                 MODEL[k] = v != "off"
+    # coroutines left pending when a loop closes complain as they are collected
+    sys.unraisablehook = lambda unraisable: None
     out = sys.stdout
     for line in sys.stdin:
         line = line.strip()
@@ -511,6 +546,8 @@ def main_cli():
         req = json.loads(line)
         trace = run_program(req["program"])
         out.write(json.dumps({"seed": req["seed"], "trace": trace}) + "\n")
+        if req.get("flush"):
+            out.flush()
     out.flush()
 
 

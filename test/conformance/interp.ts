@@ -16,6 +16,7 @@ import {
   gather,
   getEventLoop,
   isCancelled,
+  newEventLoop,
   run,
   shield,
   sleepMs,
@@ -256,7 +257,8 @@ export async function runProgram(prog: Program): Promise<string[]> {
   const out: { interp: Interp | null } = { interp: null };
   let trace: string[];
   try {
-    trace = await run(main(prog, out), { clock: "virtual" });
+    newEventLoop({ clock: "virtual" }); // the default loop from here on (run(main, options) would warn about the last program's leftovers)
+    trace = await run(main(prog, out));
   } catch (e) {
     const partial = out.interp?.trace ?? [];
     if (out.interp?.closed) return [...partial, "SHUTDOWN DEADLOCK"];

@@ -7,6 +7,8 @@
  *   npm run conformance -- --seed 123 --count 1 --show   one program, both traces in full
  *   npm run conformance -- --model waitfor_micropython   model MicroPython's waitFor too
  *   npm run conformance -- --json out.json    also write every mismatch (program + traces)
+ *   npm run conformance -- --shrink 5           shrink the first 5 mismatches to small programs
+ *   npm run conformance -- --without waitfor,tg   leave constructs out (to find what a mismatch needs)
  *
  * Needs CPython 3.12 as `python3.12` (or $PYTHON); with pyenv, PYENV_VERSION
  * defaults to 3.12.1. Exit status 1 if any program differs. The deliberate
@@ -15,13 +17,14 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { generate, type Program } from "./generate.ts";
+import { OPTIONAL, generate, type Program } from "./generate.ts";
 import { runProgram } from "./interp.ts";
+import { PythonSession, shrink, show } from "./shrink.ts";
 
-interface Args { seed: number; count: number; show: boolean; model: string; json: string | null; maxShow: number; quiet: boolean }
+interface Args { seed: number; count: number; show: boolean; model: string; json: string | null; maxShow: number; quiet: boolean; shrink: number; without: Set<string> }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seed: 1, count: 1000, show: false, model: "", json: null, maxShow: 10, quiet: false };
+  const a: Args = { seed: 1, count: 1000, show: false, model: "", json: null, maxShow: 10, quiet: false, shrink: 0, without: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -36,6 +39,13 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--json") a.json = v();
     else if (k === "--max-show") a.maxShow = Number(v());
     else if (k === "--quiet") a.quiet = true;
+    else if (k === "--shrink") a.shrink = Number(v());
+    else if (k === "--without") {
+      for (const w of v().split(",")) {
+        if (!(OPTIONAL as readonly string[]).includes(w)) throw new Error(`--without: unknown op kind ${w}; one of ${OPTIONAL.join(", ")}`);
+        a.without.add(w);
+      }
+    }
     else throw new Error(`unknown argument ${k}`);
   }
   return a;
@@ -98,7 +108,7 @@ function context(lines: string[]): string[] {
 
 async function mainCli(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const programs = Array.from({ length: args.count }, (_, k) => ({ seed: args.seed + k, program: generate(args.seed + k) }));
+  const programs = Array.from({ length: args.count }, (_, k) => ({ seed: args.seed + k, program: generate(args.seed + k, args.without) }));
   const t0 = performance.now();
   const pyPromise = runPython(programs, args.model);
   const ts = new Map<number, string[]>();
@@ -115,16 +125,24 @@ async function mainCli(): Promise<void> {
     }
     if (a.length !== b.length || a.some((l, k) => l !== b[k])) mismatches.push({ seed: p.seed, program: p.program, cpython: a, taskloop: b });
   }
-  if (!args.show && !args.quiet) {
+  if (!args.show && !args.quiet && args.shrink === 0) {
     for (const m of mismatches.slice(0, args.maxShow)) {
       console.log(`--- seed ${m.seed} differs (- CPython 3.12, + taskloop); rerun: npm run conformance -- --seed ${m.seed} --count 1 --show`);
       console.log(context(diff(m.cpython, m.taskloop)).join("\n"));
     }
     if (mismatches.length > args.maxShow) console.log(`... and ${mismatches.length - args.maxShow} more`);
   }
+  if (args.shrink > 0 && mismatches.length > 0) {
+    const py = new PythonSession(args.model);
+    for (const m of mismatches.slice(0, args.shrink)) {
+      const s = await shrink(m.program, py);
+      console.log(`=== seed ${m.seed} shrunk:\n${show(s.program)}\n${JSON.stringify(s.program)}\ndiff (- CPython 3.12, + taskloop):\n${diff(s.cpython, s.taskloop).join("\n")}\n`);
+    }
+    py.close();
+  }
   if (args.json) writeFileSync(args.json, JSON.stringify(mismatches, null, 1));
   const matched = programs.length - mismatches.length;
-  console.log(`\nconformance: ${matched} of ${programs.length} programs matched CPython 3.12 (seeds ${args.seed}..${args.seed + args.count - 1}, ${seconds} s${args.model ? `, model ${args.model}` : ""})`);
+  console.log(`\nconformance: ${matched} of ${programs.length} programs matched CPython 3.12 (seeds ${args.seed}..${args.seed + args.count - 1}, ${seconds} s${args.model ? `, model ${args.model}` : ""}${args.without.size ? `, without ${[...args.without].join(",")}` : ""})`);
   if (mismatches.length > 0) console.log(`mismatching seeds: ${mismatches.map((m) => m.seed).join(" ")}`);
   process.exitCode = mismatches.length > 0 ? 1 : 0;
 }
