@@ -33,6 +33,11 @@ a difference nobody documented:
                         returnExceptions) returns without suspending, as
                         taskloop does (MicroPython's gather waits only for
                         running children); CPython always suspends.
+Not a difference but an unspecified order made definite: equal deadlines fire
+in the order they were set (SeqTimer), and an aborted TaskGroup cancels its
+children in creation order (OrderedTaskGroup); CPython leaves both to its heap
+and to set iteration order.
+
   waitfor_micropython   (off by default; --model waitfor_micropython) the whole of
                         MicroPython's wait_for algorithm: the work runs as its
                         own task plus a runner task, and a cancelled waiter
@@ -142,6 +147,26 @@ def fmt_val(v):
     if isinstance(v, list):
         return "[" + ",".join(fmt_val(x) for x in v) + "]"
     return str(v)
+
+
+class OrderedTasks(dict):
+    """A set that iterates in insertion order (TaskGroup._tasks)."""
+
+    def add(self, t):
+        self[t] = None
+
+    def discard(self, t):
+        self.pop(t, None)
+
+
+class OrderedTaskGroup(asyncio.TaskGroup):
+    """CPython's TaskGroup keeps its children in a set, so a group that is aborted
+    cancels them in hash order: no order at all. taskloop cancels them in the order
+    they were created; so does this one (the only change)."""
+
+    def __init__(self):
+        super().__init__()
+        self._tasks = OrderedTasks()
 
 
 class Hooked(collections.abc.Coroutine):
@@ -336,7 +361,7 @@ class Program:
             v = await asyncio.shield(t)
             self.log(label, "shield = %s" % fmt_val(v))
         elif o == "tg":
-            async with asyncio.TaskGroup() as tg:
+            async with OrderedTaskGroup() as tg:
                 for kid in op["kids"]:
                     tg.create_task(self.run_actor(kid), name=kid["label"])
                 await self.run_ops(label, op["body"])
