@@ -8,6 +8,8 @@
  * catch (e) { if (e instanceof TimeoutError) console.log("sensor too slow"); else throw e; }
  * ```
  */
+import type { Task } from "./task.ts";
+import type { Waitable } from "./protocol.ts";
 
 /**
  * Thrown into a task at its suspension point when it is cancelled.
@@ -25,13 +27,57 @@ Object.defineProperty(CancelledError.prototype, "name", { value: "CancelledError
  * @internal the CancelledError that cancel() throws. Cancellation is control
  * flow: a stack would only show who called cancel(), and running the Error
  * constructor (~0.5 µs even without a stack) costs more than the rest of a
- * cancellation. So it is a plain object on CancelledError's prototype:
- * `instanceof`, `name`, `message` and `String(e)` work; it has no `stack`.
+ * cancellation. So it is a small object whose prototype chain runs through
+ * CancelledError's: `instanceof`, `name`, `message` and `String(e)` work.
+ * Instead of a stack it remembers which task it cancelled and what that task
+ * was waiting on, in private fields (no printout or `Object.keys` shows
+ * them), and its `stack` says so: what a person reading an uncaught
+ * cancellation wants to know.
  */
+class Cancellation {
+  #task: Task | null = null;
+  #wait: Waitable | null = null;
+  declare message: string;
+
+  constructor(msg: string | undefined) {
+    if (msg !== undefined) this.message = msg;
+  }
+
+  static note(error: object, task: Task, wait: Waitable | null): void {
+    if (#task in error) {
+      error.#task = task;
+      error.#wait = wait;
+    }
+  }
+
+  get stack(): string {
+    const head = this.message ? `CancelledError: ${this.message}` : "CancelledError";
+    const task = this.#task;
+    if (task === null) return head;
+    let where: string;
+    try {
+      where = this.#wait ? `while waiting on ${this.#wait.describe(task)}` : task.steps === 0 ? "before it started" : "while it ran or was about to run";
+    } catch {
+      where = "while waiting";
+    }
+    return `${head}\n    at task ${task.id} (${task.name}), cancelled ${where}`;
+  }
+
+  set stack(value: string) {
+    Object.defineProperty(this, "stack", { value, writable: true, configurable: true });
+  }
+}
+Object.setPrototypeOf(Cancellation.prototype, CancelledError.prototype);
+// A printout names the constructor: let it say CancelledError.
+Object.defineProperty(Cancellation, "name", { value: "CancelledError" });
+
 export function cancellation(msg?: string): CancelledError {
-  const error = Object.create(CancelledError.prototype) as CancelledError;
-  if (msg !== undefined) error.message = msg;
-  return error;
+  return new Cancellation(msg) as unknown as CancelledError;
+}
+
+/** @internal records which task `error` cancels and what it waited on then (for the printout). */
+export function noteCancelOrigin(error: CancelledError, task: Task, wait: Waitable | null): void {
+  Cancellation.note(error, task, wait);
 }
 
 /**
@@ -137,5 +183,11 @@ export class BrokenBarrierError extends Error {
  * ```
  */
 export function isCancelled(err: unknown): err is CancelledError {
-  return err instanceof CancelledError;
+  try {
+    return err instanceof CancelledError;
+  } catch {
+    // A revoked Proxy (or a hostile prototype trap) is a failure, not a cancellation,
+    // and inspecting it must never throw out of the scheduler.
+    return false;
+  }
 }

@@ -1,4 +1,4 @@
-import { CancelledError } from "./errors.ts";
+import { isCancelled } from "./errors.ts";
 import { refuseAwaitOf } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
@@ -58,7 +58,7 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
   throw(error: unknown): IteratorResult<unknown, unknown[]> {
     if (error !== this.cancelledBy) throw error;
     let any = false;
-    const msg = error instanceof CancelledError && error.message ? error.message : undefined;
+    const msg = isCancelled(error) && error.message ? error.message : undefined;
     for (const child of this.children) if (child.cancel(msg)) any = true;
     if (!any) throw error;
     this.waiter = runningTask("gather()");

@@ -86,6 +86,14 @@ const article = (word: string): string => (/^[aeiou]/i.test(word) ? "an" : "a");
 
 /** A short description of a value for error messages: "5 (a number)". */
 export function describeValue(x: unknown): string {
+  try {
+    return describe(x);
+  } catch {
+    return "an object that cannot be inspected (a revoked Proxy?)";
+  }
+}
+
+function describe(x: unknown): string {
   if (x === null) return "null";
   if (x === undefined) return "undefined";
   if (typeof x === "function") {

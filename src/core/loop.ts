@@ -8,7 +8,7 @@
  * gives way to the host (a macrotask) so host I/O keeps flowing even while
  * tasks spin on `sleep(0)`.
  */
-import { CancelledError, RuntimeError } from "./errors.ts";
+import { CancelledError, RuntimeError, isCancelled } from "./errors.ts";
 import { context } from "./context.ts";
 import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
@@ -18,6 +18,7 @@ import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WA
 import { checkCallback, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
+import { deadlockError } from "./deadlock.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./types.ts";
 
 /** How long a run slice may hold the host thread before giving way. */
@@ -94,6 +95,8 @@ export class Loop {
   private deadlockError: RuntimeError | null = null;
   /** `stop()` was called during a slice: stop once the current round is over. */
   private stopAtRoundEnd = false;
+  /** How many entries of the current round are still to run (a slice ended in its middle). */
+  private roundLeft = 0;
   /** Steps per clock read (see chargeWindow). */
   private window = 1;
   /** Until this real time every step is timed alone (see chargeWindow). */
@@ -142,8 +145,17 @@ export class Loop {
 
   // ---- waking tasks (called by awaitables and primitives) ----
 
-  /** @internal makes a parked task ready; `value` is what its `yield` evaluates to. */
-  wake(task: Task, value: unknown = RESUME): void {
+  /** @internal makes a parked task ready; its awaitable sees the resume (`RESUME`). */
+  wake(task: Task): void {
+    this.wakeWith(task, RESUME);
+  }
+
+  /**
+   * @internal makes a parked task ready; `value` is what its `yield` evaluates
+   * to. No default parameter: a promise resolved with `undefined` must give
+   * `undefined`, not the resume marker.
+   */
+  wakeWith(task: Task, value: unknown): void {
     task.state = READY;
     task.waitingOn = null;
     task.data = value;
@@ -152,9 +164,9 @@ export class Loop {
     if (!this.inSlice) this.kick();
   }
 
-  /** @internal makes a parked task ready to have `error` thrown at its suspension point. */
+  /** @internal makes a parked task ready to have `error` (any value, `undefined` too) thrown at its suspension point. */
   wakeThrow(task: Task, error: unknown): void {
-    this.wake(task, error);
+    this.wakeWith(task, error);
     task.flags |= THROW;
   }
 
@@ -234,7 +246,7 @@ export class Loop {
       }
     } catch (error) {
       context.task = null;
-      this.finish(task, error instanceof CancelledError ? CANCELLED : FAILED, error);
+      this.finish(task, isCancelled(error) ? CANCELLED : FAILED, error);
       return;
     }
     context.task = null;
@@ -249,16 +261,33 @@ export class Loop {
       task.state = READY;
       task.data = y === YIELD ? RESUME : undefined;
       this.ready.push(task);
-    } else if (isThenable(y)) {
-      this.waitHost(task, y, null);
     } else {
-      const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
-      task.state = READY;
-      task.flags |= THROW;
-      task.data = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
-      this.ready.push(task);
+      this.yielded(task, y);
     }
     if (this.selfCancel !== null) this.deliverSelfCancel(task);
+  }
+
+  /**
+   * The task yielded a value of its own: a promise to wait for, or a mistake.
+   * Inspecting it runs user code (a `then` getter, Proxy traps) that may
+   * throw; whatever it throws goes back into the task, never out of the loop.
+   */
+  private yielded(task: Task, y: unknown): void {
+    let error: unknown;
+    try {
+      if (isThenable(y)) {
+        this.waitHost(task, y, null);
+        return;
+      }
+      const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
+      error = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
+    } catch (e) {
+      error = e;
+    }
+    task.state = READY;
+    task.flags |= THROW;
+    task.data = error;
+    this.ready.push(task);
   }
 
   /** @internal a cancel asked for while the task ran; thrown at its next suspension */
@@ -329,13 +358,18 @@ export class Loop {
       context.task = outerTask;
       this.lastSliceEnd = realNow();
     }
-    if (this.stopAtRoundEnd) {
-      this.stopAtRoundEnd = false;
-      this.stopping = true;
-    }
     if (this.stopping) this.endDrive();
   };
 
+  /**
+   * This 'for' loop is the scheduler. A round steps the tasks that were ready
+   * when it began; tasks made ready meanwhile wait for the next round. A slice
+   * may end in the middle of a round (its time budget is wall-clock time), so
+   * what is left of the round is kept in `roundLeft` and the next slice goes on
+   * with it: everything that decides what runs (a stop, timers, the error
+   * report) happens only between rounds, so slicing never changes the order
+   * of task steps, on the virtual clock above all.
+   */
   private rounds(): void {
     const ready = this.ready;
     const timers = this.timers;
@@ -346,21 +380,30 @@ export class Loop {
     let exactSteps = EXACT_STEPS_PER_SLICE;
     let size = 1;
     let last: Task | null = null;
+    let n = this.roundLeft;
     outer: for (;;) {
-      // A stop() asked for during the last round takes effect now that the round is over.
-      if (this.stopping || this.stopAtRoundEnd) break;
-      if (timers.size > 0) this.fireDueTimers();
-      let n = ready.length;
       if (n === 0) {
-        if (timers.size > 0 && this.virtual && this.hostWaits === 0) {
-          this.virtualNow = Math.max(this.virtualNow, timers.peek()!.deadline);
-          continue;
+        // Between two rounds.
+        if (this.unretrieved.length !== 0) this.reportUnretrieved();
+        if (this.stopAtRoundEnd) {
+          this.stopAtRoundEnd = false;
+          this.stopping = true;
         }
-        this.idle();
-        break;
+        if (this.stopping) break;
+        if (timers.size > 0) this.fireDueTimers();
+        n = ready.length;
+        if (n === 0) {
+          if (timers.size > 0 && this.virtual && this.hostWaits === 0) {
+            this.virtualNow = Math.max(this.virtualNow, timers.peek()!.deadline);
+            continue;
+          }
+          this.idle();
+          break;
+        }
+        this.deadlockSuspected = false;
       }
-      this.deadlockSuspected = false;
-      while (n-- > 0) {
+      while (n > 0) {
+        n--;
         const entry = ready.shift();
         // One field tells the rare entries apart: a task its timer woke (its lateness is measured now) and a callSoon.
         if (entry.heapIndex < -1) {
@@ -381,7 +424,7 @@ export class Loop {
           w = 0;
           size = --exactSteps > 0 ? 1 : this.window;
           if (t1 - this.budgetStart >= SLICE_MS) {
-            // Give way to the host; the rest of the ready queue runs in the next slice.
+            // Give way to the host; the next slice goes on with the rest of this round.
             if (this.interrupted) this.handleInterrupt();
             if (!this.stopping) this.schedule(true);
             break outer;
@@ -389,11 +432,9 @@ export class Loop {
         }
         if (this.interrupted && this.handleInterrupt()) break outer;
       }
-      if (this.unretrieved.length !== 0) this.reportUnretrieved();
     }
+    this.roundLeft = n;
     if (w > 0 && last !== null) this.chargeWindow(last, w, t0, realNow());
-    // Unretrieved errors wait for the end of a round, not of a slice: where a slice
-    // ends depends on the wall clock, and the report must not.
   }
 
   private runSoon(call: SoonCall): void {
@@ -510,10 +551,7 @@ export class Loop {
   }
 
   private reportDeadlock(): void {
-    const lines = this.tasks().map((t) => `  task ${t.id} (${t.name}): waiting on ${t.waitingOn ?? t.state}`);
-    const error = new RuntimeError(
-      `deadlock: every task is waiting and nothing can wake them (no timer, no host wait):\n${lines.join("\n")}`,
-    );
+    const error = deadlockError(this.liveHead);
     if (this.deadlockError) {
       // Their cleanup deadlocked too: give up on it.
       this.stop();
@@ -653,7 +691,7 @@ export class Loop {
         try {
           yield* t;
         } catch (error) {
-          if (!(error instanceof CancelledError)) {
+          if (!isCancelled(error)) {
             loop.callExceptionHandler({ message: "unhandled exception during run() shutdown", exception: error, future: t });
           }
         }

@@ -36,4 +36,8 @@ export interface Waitable {
   describe(task: Task): string;
   /** True for waits that only the host can end (promises, ThreadSafeFlag). */
   readonly hostWait?: boolean;
+  /** The task this wait is for (`yield* task`), so the deadlock report can find await cycles. */
+  readonly awaiting?: Task;
+  /** More words for the deadlock report: who holds the lock waited on. */
+  detail?(task: Task): string;
 }

@@ -79,7 +79,10 @@ export function toMs(value: unknown, what: string, scale: number): number {
   }
   const ms = value * scale;
   if (ms === -Infinity) return 0; // negative values sleep 0
-  if (!Number.isFinite(ms)) throw new RangeError(`${what} must be finite, got ${value} (to wait forever, wait on an Event)`);
+  if (!Number.isFinite(ms)) {
+    const why = Number.isFinite(value) ? `is too long (${value} × ${scale} overflows to Infinity ms)` : `must be finite, got ${value}`;
+    throw new RangeError(`${what} ${why} (to wait forever, wait on an Event)`);
+  }
   return ms;
 }
 

@@ -14,7 +14,7 @@
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
-import { CancelledError, InvalidStateError, RuntimeError, cancellation } from "./errors.ts";
+import { CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled, noteCancelOrigin } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
 import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
@@ -38,7 +38,9 @@ export const CANCELLED = 3;
 export const THROW = 1;
 export const RETRIEVED = 2;
 const CANCEL_ASKED = 4;
-const OUTCOME_SHIFT = 3;
+/** cancel() is passing a cancellation on through this task right now (see TaskAwaiter.cancelWait). */
+export const PASSING = 8;
+const OUTCOME_SHIFT = 4;
 
 type DoneCallback = (task: Task<unknown>) => void;
 
@@ -46,6 +48,14 @@ type DoneCallback = (task: Task<unknown>) => void;
 interface TaskExtras {
   /** One callback, or several: most tasks have at most one (gather's), so no array for it. */
   callbacks: DoneCallback | DoneCallback[] | null;
+  /** When each callback was registered (see `order`), in the same shape as `callbacks`. */
+  callbackOrder: number | number[];
+  /**
+   * Counts registrations, callbacks and `yield* task` waiters alike: when the
+   * task ends they are served in this one order, as CPython's single callback
+   * list serves them.
+   */
+  order: number;
   /** Tasks parked in `yield* task`. */
   waiters: WaitQueue | null;
   controller: AbortController | null;
@@ -113,7 +123,12 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (this.state === DONE) return false;
     this.flags |= CANCEL_ASKED;
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
-    this.interrupt(cancellation(msg));
+    if (this.flags & PASSING) return true; // came round an await cycle: TaskAwaiter.cancelWait ends it
+    this.flags |= PASSING;
+    const error = cancellation(msg);
+    noteCancelOrigin(error, this, this.state === DONE || this.state === READY ? null : this.waitingOn);
+    this.interrupt(error);
+    this.flags &= ~PASSING;
     return true;
   }
 
@@ -181,17 +196,37 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     const extras = this.getExtras();
     const fn = cb as unknown as DoneCallback;
     const list = extras.callbacks;
-    extras.callbacks = list === null ? fn : Array.isArray(list) ? (list.push(fn), list) : [list, fn];
+    const order = extras.order++;
+    if (list === null) {
+      extras.callbacks = fn;
+      extras.callbackOrder = order;
+    } else if (Array.isArray(list)) {
+      list.push(fn);
+      (extras.callbackOrder as number[]).push(order);
+    } else {
+      extras.callbacks = [list, fn];
+      extras.callbackOrder = [extras.callbackOrder as number, order];
+    }
   }
 
   /** Removes a callback added with `addDoneCallback`; returns how many were removed. */
   removeDoneCallback(cb: (task: Task<T>) => void): number {
     if (typeof cb !== "function") throw new TypeError(`removeDoneCallback(cb): cb must be the function given to addDoneCallback, got ${describeValue(cb)}`);
-    const list = this.extras?.callbacks;
-    if (!list) return 0;
+    const extras = this.extras;
+    const list = extras?.callbacks;
+    if (!extras || !list) return 0;
     const all = Array.isArray(list) ? list : [list];
-    const kept = all.filter((c) => c !== (cb as unknown));
-    this.extras!.callbacks = kept.length === 0 ? null : kept;
+    const orders = Array.isArray(extras.callbackOrder) ? extras.callbackOrder : [extras.callbackOrder];
+    const kept: DoneCallback[] = [];
+    const keptOrders: number[] = [];
+    all.forEach((c, i) => {
+      if (c !== (cb as unknown)) {
+        kept.push(c);
+        keptOrders.push(orders[i]!);
+      }
+    });
+    extras.callbacks = kept.length === 0 ? null : kept;
+    extras.callbackOrder = keptOrders;
     return all.length - kept.length;
   }
 
@@ -232,7 +267,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** @internal */
   getExtras(): TaskExtras {
-    return (this.extras ??= { callbacks: null, waiters: null, controller: null, promise: null, settle: null, name: null });
+    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null });
   }
 
   /** @internal how it ended: PENDING, SUCCEEDED, FAILED or CANCELLED */
@@ -278,17 +313,27 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (outcome === CANCELLED && extras.controller && !extras.controller.signal.aborted) {
       extras.controller.abort(value);
     }
-    // Done callbacks before the waiters: a task group's callback, registered
-    // when the child was created, acts on a failure before the task awaiting
-    // the child resumes (as in CPython, where both are callbacks, in order).
+    // Done callbacks and waiters in the order they registered, as in CPython,
+    // where both are callbacks in one list: a task group's callback, registered
+    // when the child was made, acts before the task awaiting the child
+    // resumes; a task that awaited earlier resumes before a later shield hears.
     const callbacks = extras.callbacks;
+    const waiters = extras.waiters;
     if (callbacks) {
       extras.callbacks = null;
       this.retrieved = true;
-      if (Array.isArray(callbacks)) for (const cb of callbacks) this.callDone(cb);
-      else this.callDone(callbacks);
+      if (Array.isArray(callbacks)) {
+        const orders = extras.callbackOrder as number[];
+        for (let i = 0; i < callbacks.length; i++) {
+          if (waiters !== null) wakeWaitersBefore(waiters, orders[i]!);
+          this.callDone(callbacks[i]!);
+        }
+      } else {
+        if (waiters !== null) wakeWaitersBefore(waiters, extras.callbackOrder as number);
+        this.callDone(callbacks);
+      }
     }
-    extras.waiters?.wakeAll();
+    waiters?.wakeAll();
     extras.settle?.(outcome === SUCCEEDED);
   }
 
@@ -310,10 +355,20 @@ export function waitKeepingCancel<T>(task: Task<T>): Awaitable<T> {
   return { [Symbol.iterator]: () => new TaskAwaiter(task, true) };
 }
 
+/** Wakes the waiters of a finished task that registered before `order`. */
+function wakeWaitersBefore(waiters: WaitQueue, order: number): void {
+  for (let t = waiters.head; t !== null && (t.waitingOn as TaskAwaiter<unknown>).order < order; t = waiters.head) {
+    waiters.shift();
+    t.loop.wake(t);
+  }
+}
+
 /** What `yield* task` drives: parks the awaiting task in the target's waiters. */
 class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
   /** With keepCancel: the cancellation that reached the waiter, thrown once the target has ended. */
   private cancelledWith: unknown = null;
+  /** When it registered with the target (see TaskExtras.order). */
+  order = 0;
 
   constructor(
     private readonly target: Task<T>,
@@ -326,7 +381,9 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
       const me = currentTaskOrNull();
       if (!me) throw new RuntimeError("no running event loop: `yield* task` must run inside a task");
       if (me === target) throw new RuntimeError(`${target} cannot await itself`);
-      (target.getExtras().waiters ??= new WaitQueue("task")).park(me);
+      const extras = target.getExtras();
+      this.order = extras.order++;
+      (extras.waiters ??= new WaitQueue("task")).park(me);
       me.waitingOn = this;
       return PARKED;
     }
@@ -342,13 +399,24 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
     throw error;
   }
 
-  /** Waiting on a task passes the cancellation on; the waiter then sees how it ends. */
+  /**
+   * Waiting on a task passes the cancellation on; the waiter then sees how it
+   * ends. Where the target has already finished, or is itself passing this
+   * cancellation on (A awaits B awaits A: the cancel came full circle), the
+   * waiter stops waiting and takes the error at once, so a cycle unwinds.
+   */
   cancelWait(waiter: Task, error: unknown): void {
-    const msg = error instanceof CancelledError && error.message ? error.message : undefined;
+    const msg = isCancelled(error) && error.message ? error.message : undefined;
     if (this.keepCancel) this.cancelledWith = error;
-    if (this.target.cancel(msg)) return;
-    this.target.waiters!.remove(waiter);
+    const target = this.target;
+    if ((target.flags & PASSING) === 0 && target.cancel(msg)) return;
+    target.waiters!.remove(waiter);
     waiter.loop.wakeThrow(waiter, error);
+  }
+
+  /** The task waited for, for the deadlock report's cycle search. */
+  get awaiting(): Task {
+    return this.target;
   }
 
   describe(): string {

@@ -1,4 +1,4 @@
-import { TimeoutError } from "./errors.ts";
+import { type CancelledError, TimeoutError, cancellation } from "./errors.ts";
 import { refuseAwaitOf } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
 import { getEventLoop } from "./defaultloop.ts";
@@ -66,10 +66,15 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
   const waiter = runningTask("waitFor()"); // before making a task for aw: outside a task nothing must be left behind
   const task = toTask(aw, "waitFor");
   if (ms === null) return yield* task;
+  if (ms <= 0) return yield* expireAtOnce(task);
   type Outcome = { ok: true; value: T } | { ok: false; error: unknown };
   const handed: { outcome: Outcome | null } = { outcome: null };
   // The CancelledError the runner threw into the waiter: any other one came from outside.
   let runnerCancel: unknown = null;
+  // Whether the waiter is still in this waitFor's sleep. Once it has left it (timed
+  // out, or cancelled from outside), a runner finishing later must leave the waiter
+  // alone: its next sleep (in a finally, say) is none of this waitFor's business.
+  let sleeping = true;
   function* runner(): Coro<void> {
     let result: Outcome;
     try {
@@ -77,9 +82,12 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
     } catch (error) {
       result = { ok: false, error };
     }
-    if (waiter.state === SLEEPING && waiter.cancel()) {
+    if (sleeping && waiter.state === SLEEPING) {
+      // Wake the waiter from its sleep with a private CancelledError (interrupt,
+      // not cancel: the waiter is not being cancelled, so its signal stays as it is).
       handed.outcome = result;
-      runnerCancel = waiter.data;
+      runnerCancel = cancellation("waitFor: the work finished");
+      waiter.interrupt(runnerCancel as CancelledError);
     }
   }
   const runnerTask = task.loop.createTask(runner(), { name: `waitFor(${task.name})` });
@@ -91,6 +99,7 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
   try {
     yield* sleepMs(ms);
   } catch (error) {
+    sleeping = false;
     const settled = handed.outcome;
     if (error !== runnerCancel || settled === null) {
       cancelRunner();
@@ -99,14 +108,34 @@ function* waitForTask<T>(aw: Awaitable<T>, ms: number | null): Coro<T> {
     if (settled.ok) return settled.value;
     throw settled.error;
   }
+  sleeping = false;
   cancelRunner();
+  return yield* timeOut(runnerTask);
+}
+
+/**
+ * A timeout of zero or less (or a deadline already past): as CPython, the work
+ * is cancelled before it takes a step, so it consumes nothing (a queue item
+ * stays queued, a lock stays free), unless it has already finished.
+ */
+function* expireAtOnce<T>(task: Task<T>): Coro<T> {
+  if (task.done()) return task.result();
+  task.cancel();
+  return yield* timeOut(task);
+}
+
+/**
+ * Waits for the cancelled `task` to end (its cleanup runs), then throws
+ * TimeoutError, even if it swallowed the cancellation (MicroPython's rule).
+ */
+function* timeOut(task: Task<unknown>): Coro<never> {
   try {
-    yield* waitKeepingCancel(runnerTask);
+    yield* waitKeepingCancel(task);
   } catch (error) {
-    // The runner ends cancelled, and then what counts is the timeout; any
-    // other error is the waiting task's own cancellation (passed on to the
+    // The task ends cancelled (or failed), and then what counts is the timeout;
+    // any other error is the waiting task's own cancellation (passed on to the
     // work, whose cleanup is awaited, as in CPython), and it wins.
-    if (!runnerTask.done() || error !== runnerTask.value) throw error;
+    if (!task.done() || error !== task.value) throw error;
   }
   throw new TimeoutError();
 }

@@ -6,6 +6,7 @@
  */
 import type { Task } from "./task.ts";
 import type { Waitable } from "./protocol.ts";
+import { taskLabel } from "./deadlock.ts";
 
 export class WaitQueue implements Waitable {
   head: Task | null = null;
@@ -55,5 +56,13 @@ export class WaitQueue implements Waitable {
 
   describe(): string {
     return this.label;
+  }
+
+  /** Who holds what the queue waits for (a Lock's owner), for the deadlock report. */
+  holders: (() => readonly Task[]) | null = null;
+
+  detail(): string {
+    const holders = this.holders?.() ?? [];
+    return holders.length === 0 ? "" : ` held by ${holders.map(taskLabel).join(", ")}`;
   }
 }

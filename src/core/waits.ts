@@ -3,6 +3,7 @@
  * timer heap) and a host promise. Each knows how to take a cancelled task out.
  */
 import type { Waitable } from "./protocol.ts";
+import { cancellation, isCancelled } from "./errors.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -20,26 +21,34 @@ export class SleepWait implements Waitable {
 }
 export const sleepUntil = new SleepWait();
 
-/** A task parked on a host promise (`yield promise`, `until`, `call`). */
+/**
+ * A task parked on a host promise (`yield promise`, `until`, `call`). The
+ * promise's reactions keep this object alive for as long as the promise lives
+ * (a shared shutdown promise may live forever), so once the wait is over it
+ * lets go of the task and the AbortController: a cancelled wait leaves only
+ * this small husk behind.
+ */
 export class HostWait implements Waitable {
   readonly hostWait = true;
-  private settled = false;
   constructor(
-    private readonly task: Task,
-    private readonly controller: AbortController | null,
+    private task: Task | null,
+    private controller: AbortController | null,
   ) {}
   settle(ok: boolean, value: unknown): void {
-    if (this.settled) return;
-    this.settled = true;
-    const loop = this.task.loop;
+    const task = this.task;
+    if (task === null) return; // cancelled meanwhile
+    this.task = this.controller = null;
+    const loop = task.loop;
     loop.hostWaits--;
-    if (ok) loop.wake(this.task, value);
-    else loop.wakeThrow(this.task, value);
+    if (ok) loop.wakeWith(task, value);
+    else loop.wakeThrow(task, value);
   }
   cancelWait(task: Task, error: unknown): void {
-    this.settled = true;
+    const controller = this.controller;
+    this.task = this.controller = null;
     task.loop.hostWaits--;
-    this.controller?.abort(error);
+    // A fresh reason: the thrown error names the task, and the signal may outlive it.
+    controller?.abort(cancellation(isCancelled(error) ? error.message || undefined : undefined));
     task.loop.wakeThrow(task, error);
   }
   describe(): string {

@@ -115,6 +115,9 @@ export class Pin {
     if (typeof id !== "number" && typeof id !== "string") {
       throw new TypeError(`Pin(id): id must be a number or a string such as "LED", got ${describeValue(id)}`);
     }
+    if (typeof id === "number" && !(Number.isInteger(id) && id >= 0)) {
+      throw new RangeError(`Pin(id): a numeric id must be a GPIO number (a whole number >= 0), got ${describeValue(id)}`);
+    }
     if (mode !== Pin.IN && mode !== Pin.OUT) {
       throw new TypeError(`Pin(${JSON.stringify(id)}, mode): mode must be Pin.IN or Pin.OUT, got ${describeValue(mode)}`);
     }

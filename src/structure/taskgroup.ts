@@ -15,9 +15,9 @@
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
-import { CancelledError, ExceptionGroup, RuntimeError } from "../core/errors.ts";
+import { CancelledError, ExceptionGroup, RuntimeError, isCancelled } from "../core/errors.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
-import { DONE, type Task } from "../core/task.ts";
+import { DONE, FAILED, type Task } from "../core/task.ts";
 import type { Awaitable, Coro, TaskOptions } from "../core/types.ts";
 
 /**
@@ -83,6 +83,11 @@ export class TaskGroup {
     task.park(wait);
   }
 
+  /** @internal the parked task was cancelled: it is no longer the one to wake. */
+  unpark(): void {
+    this.closer = null;
+  }
+
   /** @internal wakes the parked task once no child is left. */
   wakeCloserIfDone(): void {
     const closer = this.closer;
@@ -104,9 +109,9 @@ export class TaskGroup {
   private onChildDone(child: Task): void {
     this.children.delete(child);
     this.wakeCloserIfDone();
-    if (child.cancelled()) return;
+    // Failed means ended by a throw, whatever was thrown: `throw undefined` too.
+    if (child.outcome !== FAILED) return;
     const error = child.exception();
-    if (error === undefined) return;
     this.errors.push(error);
     if (this.parent.state === DONE) {
       this.parent.loop.callExceptionHandler({
@@ -134,18 +139,29 @@ class ChildrenWait implements Iterator<unknown, void, unknown>, Waitable {
     return PARKED;
   }
 
-  throw(error: unknown): never {
-    throw error;
-  }
-
-  /** Cancelled while waiting for the children: cancel them (once), and keep waiting for them. */
-  cancelWait(_task: Task, error: unknown): void {
+  /**
+   * The group's task was cancelled while it waited (see cancelWait): now that
+   * it runs, cancel the children (once) and keep waiting for them. As in
+   * CPython, the children already running or ready took their step first.
+   */
+  throw(error: unknown): IteratorResult<unknown, void> {
     const group = this.group;
+    if (!isCancelled(error)) throw error;
     if (!group.aborting) {
-      group.cancelledBy = error instanceof CancelledError ? error : new CancelledError();
+      group.cancelledBy = error;
       group.abort();
     }
-    group.wakeCloserIfDone();
+    return this.next();
+  }
+
+  /**
+   * Cancelled while waiting for the children: the task is resumed with the
+   * error, and `throw` above acts on it when the task runs, one turn later,
+   * as CPython's TaskGroup hears of its parent's cancellation.
+   */
+  cancelWait(task: Task, error: unknown): void {
+    this.group.unpark();
+    task.loop.wakeThrow(task, error);
   }
 
   describe(): string {
@@ -198,12 +214,12 @@ function* runGroup<T>(body: (tg: TaskGroup) => Coro<T>): Coro<T> {
   group.exiting = true;
   let cancelled: CancelledError | null = null;
   if (bodyFailed) {
-    if (bodyError instanceof CancelledError) cancelled = bodyError;
+    if (isCancelled(bodyError)) cancelled = bodyError;
     if (!group.aborting) group.abort();
   }
   yield* group.waitChildren();
   // As CPython's TaskGroup: the body's own error comes after the children's.
-  if (bodyFailed && !(bodyError instanceof CancelledError)) group.errors.push(bodyError);
+  if (bodyFailed && !isCancelled(bodyError)) group.errors.push(bodyError);
   cancelled ??= group.cancelledBy;
   const errors = group.errors;
   if (errors.length > 0) {

@@ -10,7 +10,7 @@
 import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
-import { CancelledError, RuntimeError } from "../core/errors.ts";
+import { CancelledError, RuntimeError, isCancelled } from "../core/errors.ts";
 import { checkCallback, describeValue } from "../core/host.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
@@ -172,7 +172,7 @@ export class Condition {
           yield* this.lock.acquire();
           break;
         } catch (error) {
-          if (!(error instanceof CancelledError)) throw error;
+          if (!isCancelled(error)) throw error;
           cancelled = error;
         }
       }

@@ -33,6 +33,7 @@ class LockAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown>
     }
     if (!lock.held) {
       lock.held = true;
+      lock.owner = currentTaskOrNull();
       return { value: lock.lease(), done: true };
     }
     lock.waiters.park(runningTask("Lock.acquire()"));
@@ -65,7 +66,12 @@ export class Lock {
   /** @internal */ held = false;
   /** @internal the waiter that release() passed the lock to, until it resumes */ handedTo: Task | null = null;
   /** @internal */ readonly waiters = new WaitQueue("Lock");
+  /** @internal the task that took the lock last, named by the deadlock report (even once it has finished) */ owner: Task | null = null;
   private readonly acquireOp = new LockAcquire(this);
+
+  constructor() {
+    this.waiters.holders = () => (this.held && this.owner !== null ? [this.owner] : []);
+  }
 
   /**
    * Whether the lock is held. While release() has handed it to a waiter that
@@ -86,10 +92,11 @@ export class Lock {
     if (!this.held || this.handedTo !== null) throw new RuntimeError("Lock.release(): the lock is not locked");
     const next = this.waiters.shift();
     if (next) {
-      this.handedTo = next;
+      this.handedTo = this.owner = next;
       next.loop.wake(next);
     } else {
       this.held = false;
+      this.owner = null;
     }
   }
 

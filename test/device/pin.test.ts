@@ -174,3 +174,14 @@ test("a watch listener that throws is reported and the listeners after it still 
   assert.deepEqual(seen, [1]);
   assert.deepEqual(errors.map((e) => (e as Error).message), ["first"]);
 });
+
+test("Pin(NaN) and Pin(Infinity) are refused with an error naming the id argument", () => {
+  for (const [id, shown] of [[NaN, /NaN/], [Infinity, /Infinity/], [-Infinity, /Infinity/]] as const) {
+    assert.throws(() => new Pin(id, Pin.OUT), (e: unknown) => {
+      assert.ok(e instanceof TypeError || e instanceof RangeError, `expected a TypeError or RangeError for Pin(${id}), got ${String(e)}`);
+      assert.match(e.message, /\bid\b/);
+      assert.match(e.message, shown);
+      return true;
+    }, `Pin(${id}) was accepted`);
+  }
+});

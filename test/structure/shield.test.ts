@@ -145,3 +145,60 @@ test("a shielded wait resumes one round after the inner task ends, as CPython's 
   }, virtual);
   assert.deepEqual(log, ["tick 0", "inner done", "tick 1", "tick 2", "main got 1", "tick 3"]);
 });
+
+/*
+ * CPython 3.12 (python3.12 prints the lines below):
+ *
+ *   import asyncio
+ *   async def main():
+ *       out = []
+ *       async def work():
+ *           await asyncio.sleep(0.01)
+ *           out.append("work: done")
+ *           return "w"
+ *       t = asyncio.create_task(work())
+ *       async def awaiter():
+ *           r = await t
+ *           out.append(f"awaiter got {r}")
+ *           await asyncio.sleep(0)
+ *           out.append("awaiter: next step")
+ *       async def shielder():
+ *           r = await asyncio.shield(t)
+ *           out.append(f"shielder got {r}")
+ *       a = asyncio.create_task(awaiter())
+ *       b = asyncio.create_task(shielder())
+ *       await a
+ *       await b
+ *       for line in out:
+ *           print(line)
+ *   asyncio.run(main())
+ *
+ * output:
+ *   work: done
+ *   awaiter got w
+ *   awaiter: next step
+ *   shielder got w
+ */
+test("when a task ends, a task that awaited it earlier resumes before a later shield of it (CPython 3.12: one callback list in registration order)", { timeout: 5000 }, async () => {
+  const out: string[] = [];
+  await run(function* () {
+    const t = createTask(function* () {
+      yield* sleep(0.01);
+      out.push("work: done");
+      return "w";
+    }());
+    const a = createTask(function* () {
+      const r = yield* t;
+      out.push(`awaiter got ${r}`);
+      yield* sleep(0);
+      out.push("awaiter: next step");
+    }());
+    const b = createTask(function* () {
+      const r = yield* shield(t);
+      out.push(`shielder got ${r}`);
+    }());
+    yield* a;
+    yield* b;
+  }, virtual);
+  assert.deepEqual(out, ["work: done", "awaiter got w", "awaiter: next step", "shielder got w"]);
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, sleep, getEventLoop, currentTask, taskGroup, Event, ExceptionGroup, RuntimeError, CancelledError, type Coro, type TaskGroup } from "taskloop";
+import { run, createTask, sleep, getEventLoop, currentTask, taskGroup, until, Event, ExceptionGroup, RuntimeError, CancelledError, type Coro, type Task, type TaskGroup } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -405,4 +405,190 @@ test("a body awaiting a child that fails sees CancelledError at once, and the gr
     yield* sleep(0.01);
   }, virtual);
   assert.deepEqual(log, ["tick 0", "tick 1", "child fails", "tick 2", "body cancelled", "group: child", "tick 3", "tick 4"]);
+});
+
+// ---- issue 10 ----
+
+test("a child that fails with `throw undefined` counts as a failure: its sibling is cancelled and the group throws an ExceptionGroup whose errors are [undefined]", { timeout: 5000 }, async () => {
+  const log: string[] = [];
+  let caught: unknown = "nothing thrown";
+  await run(function* () {
+    try {
+      yield* taskGroup(function* (tg) {
+        tg.createTask(function* (): Coro<void> {
+          yield* sleep(0.01);
+          log.push("bad throws undefined");
+          throw undefined;
+        }());
+        tg.createTask(child(log, "sibling", 1));
+      });
+      log.push("group returned normally");
+    } catch (e) {
+      caught = e;
+    }
+  }, virtual);
+  assert.deepEqual(log, ["bad throws undefined", "sibling cancelled"]);
+  assert.ok(caught instanceof ExceptionGroup, `expected an ExceptionGroup, got ${String(caught)}`);
+  assert.deepEqual(caught.errors, [undefined]);
+});
+
+test("a child awaiting a promise rejected with undefined puts undefined, not a symbol, in the ExceptionGroup's errors", { timeout: 5000 }, async () => {
+  let caught: unknown = "nothing thrown";
+  await run(function* () {
+    try {
+      yield* taskGroup(function* (tg) {
+        tg.createTask(function* () { return yield* until(Promise.reject()); }());
+        tg.createTask(child([], "sibling", 1));
+      });
+    } catch (e) {
+      caught = e;
+    }
+  }, virtual);
+  assert.ok(caught instanceof ExceptionGroup, `expected an ExceptionGroup, got ${String(caught)}`);
+  assert.equal(caught.errors.some((x: unknown) => typeof x === "symbol"), false, `errors hold a symbol: ${caught.errors.map(String).join(", ")}`);
+  assert.deepEqual(caught.errors, [undefined]);
+});
+
+/*
+ * CPython 3.12 (python3.12 prints the lines below):
+ *
+ *   import asyncio
+ *   async def main():
+ *       out = []
+ *       me = asyncio.current_task()
+ *       async def child():
+ *           await asyncio.sleep(0.01)           # the parent now waits in the group's exit
+ *           out.append("child: cancels parent")
+ *           me.cancel()
+ *           out.append("child: returns")
+ *           return "child result"
+ *       t = None
+ *       try:
+ *           async with asyncio.TaskGroup() as tg:
+ *               t = tg.create_task(child())
+ *               out.append("body: end")
+ *       except asyncio.CancelledError:
+ *           out.append("parent: CancelledError")
+ *       out.append(f"child cancelled: {t.cancelled()}")
+ *       if not t.cancelled():
+ *           out.append(f"child: {t.result()}")
+ *       for line in out:
+ *           print(line)
+ *   asyncio.run(main())
+ *
+ * output:
+ *   body: end
+ *   child: cancels parent
+ *   child: returns
+ *   parent: CancelledError
+ *   child cancelled: False
+ *   child: child result
+ */
+test("a child that cancels the task waiting in its group's exit and then returns is not cancelled: its result stands (CPython 3.12 order)", { timeout: 5000 }, async () => {
+  const out: string[] = [];
+  await run(function* () {
+    const me = currentTask();
+    function* childBody(): Coro<string> {
+      yield* sleep(0.01);
+      out.push("child: cancels parent");
+      me.cancel();
+      out.push("child: returns");
+      return "child result";
+    }
+    let t: Task<string> | null = null;
+    try {
+      yield* taskGroup(function* (tg) {
+        t = tg.createTask(childBody());
+        out.push("body: end");
+      });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+      out.push("parent: CancelledError");
+    }
+    const task = t as Task<string> | null;
+    assert.ok(task !== null);
+    out.push(`child cancelled: ${task.cancelled() ? "True" : "False"}`);
+    if (!task.cancelled()) out.push(`child: ${task.result()}`);
+  }, virtual);
+  assert.deepEqual(out, [
+    "body: end",
+    "child: cancels parent",
+    "child: returns",
+    "parent: CancelledError",
+    "child cancelled: False",
+    "child: child result",
+  ]);
+});
+
+/*
+ * CPython 3.12 (python3.12 prints the lines below):
+ *
+ *   import asyncio
+ *   async def main():
+ *       out = []
+ *       me = asyncio.current_task()
+ *       async def child():
+ *           out.append("child: first step")
+ *           try:
+ *               await asyncio.sleep(1)
+ *               out.append("child: slept")
+ *           except asyncio.CancelledError:
+ *               out.append("child: cancelled")
+ *               raise
+ *       t = None
+ *       try:
+ *           async with asyncio.TaskGroup() as tg:
+ *               me.cancel()                      # pending: the body does not await again
+ *               t = tg.create_task(child())
+ *               out.append("body: end")
+ *       except asyncio.CancelledError:
+ *           out.append("parent: CancelledError")
+ *       out.append(f"child cancelled: {t.cancelled()}")
+ *       for line in out:
+ *           print(line)
+ *   asyncio.run(main())
+ *
+ * output:
+ *   body: end
+ *   child: first step
+ *   child: cancelled
+ *   parent: CancelledError
+ *   child cancelled: True
+ */
+test("a child created in the body while a cancellation of the group's task is pending still runs its first step (CPython 3.12 order)", { timeout: 5000 }, async () => {
+  const out: string[] = [];
+  await run(function* () {
+    const me = currentTask();
+    function* childBody(): Coro<void> {
+      out.push("child: first step");
+      try {
+        yield* sleep(1);
+        out.push("child: slept");
+      } catch (e) {
+        out.push("child: cancelled");
+        throw e;
+      }
+    }
+    let t: Task<void> | null = null;
+    try {
+      yield* taskGroup(function* (tg) {
+        me.cancel(); // pending: delivered where the task next suspends, in the group's exit
+        t = tg.createTask(childBody());
+        out.push("body: end");
+      });
+    } catch (e) {
+      if (!(e instanceof CancelledError)) throw e;
+      out.push("parent: CancelledError");
+    }
+    const task = t as Task<void> | null;
+    assert.ok(task !== null);
+    out.push(`child cancelled: ${task.cancelled() ? "True" : "False"}`);
+  }, virtual);
+  assert.deepEqual(out, [
+    "body: end",
+    "child: first step",
+    "child: cancelled",
+    "parent: CancelledError",
+    "child cancelled: True",
+  ]);
 });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { run, createTask, sleep, gather, getEventLoop, Semaphore, BoundedSemaphore, RuntimeError, CancelledError, type Coro } from "taskloop";
+import { run, createTask, sleep, gather, getEventLoop, Event, Semaphore, BoundedSemaphore, RuntimeError, CancelledError, type Coro } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -277,4 +277,25 @@ test("property: under random work and cancellations, never more holders than the
     ),
     { numRuns: 150 },
   );
+});
+
+test("the deadlock report for a task waiting on a Semaphore names the task holding it", { timeout: 5000 }, async () => {
+  let message = "run() did not report a deadlock";
+  try {
+    await run(function* () {
+      const sem = new Semaphore(1);
+      const never = new Event();
+      createTask(function* () {
+        yield* sem.acquire();
+        yield* never.wait();
+      }(), { name: "sem-holder" });
+      yield* sleep(0.01);
+      yield* sem.acquire();
+    }, virtual);
+  } catch (e) {
+    assert.ok(e instanceof RuntimeError, `expected a RuntimeError, got ${String(e)}`);
+    message = e.message;
+  }
+  assert.match(message, /deadlock/);
+  assert.match(message, /held by[^\n]*sem-holder/);
 });
