@@ -39,9 +39,11 @@ children in creation order (OrderedTaskGroup); CPython leaves both to its heap
 and to set iteration order.
 
   waitfor_micropython   (off by default; --model waitfor_micropython) the whole of
-                        MicroPython's wait_for algorithm: the work runs as its
-                        own task plus a runner task, and a cancelled waiter
-                        gives up at once without waiting for the work.
+                        MicroPython's wait_for algorithm as taskloop documents
+                        it (src/core/waitfor.ts): the work runs as its own task
+                        beside a runner task, so results arrive some rounds
+                        later than CPython's inline `await`, and a cancelled
+                        waiter gives up at once without waiting for the work.
 """
 import asyncio
 import collections.abc
@@ -409,40 +411,70 @@ class Program:
         return v
 
     async def wait_for_mp(self, actor, ms):
-        """MicroPython's extmod/asyncio/funcs.py wait_for, on asyncio."""
-        aw = self.make_task(actor, False)
-        st = {"status": None, "result": None}
+        """The algorithm of MicroPython's wait_for, as taskloop's waitFor documents it
+        (src/core/waitfor.ts): the work runs as its own task, a runner task awaits it
+        while the waiter sleeps; the runner wakes the waiter with the outcome, or the
+        timeout cancels the runner, waits for the work's cleanup and throws
+        TimeoutError; a waiter cancelled from outside cancels the runner and gives up
+        at once."""
+        loop = self.loop
         waiter = asyncio.current_task()
+        task = self.make_task(actor, False)
+        if ms <= 0:
+            if task.done():
+                return task.result()
+            task.cancel()
+            return await self.time_out(task)
+        st = {"handed": None, "sleeping": True, "runner_started": False}
+        sleep_fut = loop.create_future()
 
         async def runner():
+            st["runner_started"] = True
             try:
-                st_result = await aw
-                s = True
-            except BaseException as er:
-                s = er
-                st_result = None
-            if st["status"] is None:
-                st["status"] = s
-                st["result"] = st_result
+                result = ("ok", await task)
+            except BaseException as e:
+                result = ("err", e)
+            if st["sleeping"] and not sleep_fut.done():
+                st["handed"] = result
                 waiter.cancel()
 
-        runner_task = self.loop.create_task(runner())
+        runner_task = loop.create_task(runner())
+
+        def cancel_runner():
+            runner_task.cancel()
+            if not st["runner_started"]:
+                task.cancel()
+
+        h = loop.call_later(ms / 1000, lambda: sleep_fut.done() or sleep_fut.set_result(None))
+        c0 = waiter.cancelling() - (1 if waiter._must_cancel else 0)
         try:
-            await asyncio.sleep(max(ms, 0) / 1000)
-        except asyncio.CancelledError as er:
-            if st["status"] is True:
-                waiter.uncancel()
-                return st["result"]
-            elif st["status"] is None:
-                st["status"] = True
-                runner_task.cancel()
-                raise er
-            else:
-                waiter.uncancel()
-                raise st["status"]
-        st["status"] = True
-        runner_task.cancel()
-        await runner_task
+            await sleep_fut
+        except asyncio.CancelledError:
+            h.cancel()
+            st["sleeping"] = False
+            settled = st["handed"]
+            if settled is None or waiter.cancelling() - c0 != 1:
+                cancel_runner()
+                raise
+            waiter.uncancel()
+            if settled[0] == "ok":
+                return settled[1]
+            raise settled[1]
+        st["sleeping"] = False
+        cancel_runner()
+        return await self.time_out(runner_task)
+
+    async def time_out(self, t):
+        """Wait for the cancelled t to end, then TimeoutError; a cancellation of the
+        waiter meanwhile is passed on to t and wins."""
+        me = asyncio.current_task()
+        c0 = me.cancelling()
+        try:
+            await t
+        except BaseException:
+            pass
+        if me.cancelling() > c0:
+            raise asyncio.CancelledError()
         raise TimeoutError()
 
     async def gather(self, children, rx):
