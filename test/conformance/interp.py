@@ -171,6 +171,26 @@ class OrderedTaskGroup(asyncio.TaskGroup):
         self._tasks = OrderedTasks()
 
 
+def result_of(outcome):
+    if outcome[0] == "ok":
+        return outcome[1]
+    e = outcome[1]
+    raise asyncio.CancelledError() if isinstance(e, asyncio.CancelledError) else e
+
+
+class Forward(asyncio.Future):
+    """What `await task` parks on: as when CPython's Task waits on a task,
+    cancelling the waiter passes the cancellation on to the task, and the
+    waiter then sees how the task ends."""
+
+    def __init__(self, loop, target):
+        super().__init__(loop=loop)
+        self.target = target
+
+    def cancel(self, msg=None):
+        return self.target.cancel(msg)
+
+
 class Hooked(collections.abc.Coroutine):
     """Drives an actor's coroutine for its task and tells Program.fire how the
     task ends, inside the task's last step (also when it is cancelled before it
@@ -334,7 +354,7 @@ class Program:
             if t is None:
                 self.log(label, "await %s none" % op["t"])
                 return
-            v = await t
+            v = await self.await_task(t)
             self.log(label, "await %s = %s" % (op["t"], fmt_val(v)))
         elif o == "cancel":
             name = label.split(".")[0] if op["t"] == "self" else op["t"]
@@ -360,7 +380,7 @@ class Program:
             if t is None:
                 self.log(label, "shield none")
                 return
-            v = await asyncio.shield(t)
+            v = await self.shield(t)
             self.log(label, "shield = %s" % fmt_val(v))
         elif o == "tg":
             async with OrderedTaskGroup() as tg:
@@ -391,6 +411,41 @@ class Program:
             raise Boom(op["msg"])
         else:
             raise ValueError(o)
+
+    # `await task` and shield(task) hear of the task's end through the same list of
+    # hooks as gather, so that all of them are served in the order they registered
+    # (taskloop: "a finished task serves done callbacks and awaiters in
+    # registration order"), as CPython's one callback list does.
+
+    async def await_task(self, t):
+        if t in self.fired or t.done():
+            return result_of(self.outcome(t))
+        fw = Forward(self.loop, t)
+        self.hooks[t].append(lambda outcome: fw.done() or fw.set_result(outcome))
+        return result_of(await fw)
+
+    async def shield(self, t):
+        """asyncio.shield(t): the inner task's end reaches the outer future one
+        call_soon later, and the outer's end its waiter one more."""
+        if t in self.fired or t.done():
+            return result_of(self.outcome(t))
+        outer = self.loop.create_future()
+
+        def inner_done(outcome):
+            if not outer.done():
+                outer.set_result(outcome)
+
+        def hook(outcome):
+            self.loop.call_soon(inner_done, outcome)
+
+        self.hooks[t].append(hook)
+        try:
+            outcome = await outer
+        except asyncio.CancelledError:
+            if hook in self.hooks[t]:
+                self.hooks[t].remove(hook)
+            raise
+        return result_of(outcome)
 
     async def wait_for(self, actor, ms):
         if MODEL["waitfor_micropython"]:
@@ -468,7 +523,7 @@ class Program:
         """Wait for the cancelled t to end, then TimeoutError; a cancellation of the
         waiter meanwhile is passed on to t and wins."""
         me = asyncio.current_task()
-        c0 = me.cancelling()
+        c0 = me.cancelling() - (1 if me._must_cancel else 0)
         try:
             await t
         except BaseException:
