@@ -21,10 +21,10 @@ import { OPTIONAL, generate, type Program } from "./generate.ts";
 import { runProgram } from "./interp.ts";
 import { PythonSession, shrink, show } from "./shrink.ts";
 
-interface Args { seed: number; count: number; show: boolean; model: string; json: string | null; maxShow: number; quiet: boolean; shrink: number; without: Set<string> }
+interface Args { seed: number; count: number; show: boolean; model: string; json: string | null; maxShow: number; quiet: boolean; shrink: number; noTriage: boolean; without: Set<string> }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seed: 1, count: 1000, show: false, model: "", json: null, maxShow: 10, quiet: false, shrink: 0, without: new Set() };
+  const a: Args = { seed: 1, count: 1000, show: false, model: "", json: null, maxShow: 10, quiet: false, shrink: 0, noTriage: false, without: new Set() };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = (): string => {
@@ -40,6 +40,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === "--max-show") a.maxShow = Number(v());
     else if (k === "--quiet") a.quiet = true;
     else if (k === "--shrink") a.shrink = Number(v());
+    else if (k === "--no-triage") a.noTriage = true;
     else if (k === "--without") {
       for (const w of v().split(",")) {
         if (!(OPTIONAL as readonly string[]).includes(w)) throw new Error(`--without: unknown op kind ${w}; one of ${OPTIONAL.join(", ")}`);
@@ -106,6 +107,41 @@ function context(lines: string[]): string[] {
   return out;
 }
 
+/**
+ * Known causes, tried in this order: each mismatch is charged to the first cause
+ * whose model (added to the ones before it) makes the traces equal. A model here
+ * is a --model flag of interp.py that makes the CPython side do what taskloop does.
+ */
+const CAUSES: { flag: string | null; what: string }[] = [
+  { flag: "waitfor_micropython", what: "waitFor runs the work as its own task beside a runner task (MicroPython's algorithm; src/core/waitfor.ts), so its results and cancellations arrive some rounds off CPython's inline await" },
+  { flag: "gather_done_no_wait", what: "gather over children that have all finished returns without suspending (MicroPython's gather; CPython suspends)" },
+  { flag: "bug_gather_recancel", what: "BUG: a task cancelled again before it resumes from gather: gather neither cancels nor awaits its children" },
+  { flag: null, what: "BUG: run() settles although a leftover task swallowed the shutdown cancellation and waits forever (CPython's asyncio.run never returns; the deadlock is dropped)" },
+];
+
+async function triage(mismatches: { seed: number; program: Program; cpython: string[]; taskloop: string[] }[], model: string): Promise<void> {
+  let left = mismatches;
+  let flags = model ? model.split(",") : [];
+  console.log("\ntriage (each mismatch charged to the first known cause that explains it):");
+  for (const cause of CAUSES) {
+    let explained: typeof left;
+    if (cause.flag !== null) {
+      flags = [...flags, cause.flag];
+      const py = await runPython(left.map((m) => ({ seed: m.seed, program: m.program })), flags.join(","));
+      explained = left.filter((m) => same(py.get(m.seed)!, m.taskloop));
+      for (const m of left) m.cpython = py.get(m.seed)!;
+    } else {
+      // taskloop's trace is CPython's without the closing deadlock line
+      explained = left.filter((m) => m.cpython.at(-1) === "SHUTDOWN DEADLOCK" && same(m.cpython.slice(0, -1), m.taskloop));
+    }
+    left = left.filter((m) => !explained.includes(m));
+    console.log(`  ${String(explained.length).padStart(5)}  ${cause.what}${explained.length ? ` (e.g. seed ${explained.slice(0, 5).map((m) => m.seed).join(", ")})` : ""}`);
+  }
+  console.log(`  ${String(left.length).padStart(5)}  not explained by a known cause${left.length ? `: seeds ${left.map((m) => m.seed).join(" ")}` : ""}`);
+}
+
+const same = (a: string[], b: string[]): boolean => a.length === b.length && a.every((l, k) => l === b[k]);
+
 async function mainCli(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const programs = Array.from({ length: args.count }, (_, k) => ({ seed: args.seed + k, program: generate(args.seed + k, args.without) }));
@@ -132,6 +168,7 @@ async function mainCli(): Promise<void> {
     }
     if (mismatches.length > args.maxShow) console.log(`... and ${mismatches.length - args.maxShow} more`);
   }
+  if (mismatches.length > 0 && !args.noTriage) await triage(mismatches, args.model);
   if (args.shrink > 0 && mismatches.length > 0) {
     const py = new PythonSession(args.model);
     for (const m of mismatches.slice(0, args.shrink)) {
