@@ -38,6 +38,9 @@ in the order they were set (SeqTimer), and an aborted TaskGroup cancels its
 children in creation order (OrderedTaskGroup); CPython leaves both to its heap
 and to set iteration order.
 
+  lock_cancel_removes   (off by default; not documented) a Lock waiter cancelled
+                        before it ran is out of the queue at once, so release()
+                        hands over to the next waiter (MicroPython).
   waitfor_micropython   (off by default; --model waitfor_micropython) the whole of
                         MicroPython's wait_for algorithm as taskloop documents
                         it (src/core/waitfor.ts): the work runs as its own task
@@ -58,7 +61,9 @@ MODEL = {
     "gather_done_no_wait": False,
     # Known taskloop bugs, emulated only to find the mismatches they do NOT explain
     # (never on by default): see the report in run.ts --help.
+    "lock_cancel_removes": False,
     "bug_gather_recancel": False,
+    "bug_tg_exit_no_wake": False,
 }
 
 
@@ -170,6 +175,20 @@ class OrderedTaskGroup(asyncio.TaskGroup):
         super().__init__()
         self._tasks = OrderedTasks()
 
+    def _on_task_done(self, task):
+        if (MODEL["bug_tg_exit_no_wake"] and self._exiting and not self._aborting
+                and not self._parent_cancel_requested and not task.cancelled()
+                and task.exception() is not None and not self._parent_task.done()):
+            # taskloop: a child failing while the group's task waits in the exit
+            # cancels the other children but does not wake that task
+            self._tasks.discard(task)
+            if self._on_completed_fut is not None and not self._tasks and not self._on_completed_fut.done():
+                self._on_completed_fut.set_result(True)
+            self._errors.append(task.exception())
+            self._abort()
+            return
+        super()._on_task_done(task)
+
 
 def result_of(outcome):
     if outcome[0] == "ok":
@@ -189,6 +208,23 @@ class Forward(asyncio.Future):
 
     def cancel(self, msg=None):
         return self.target.cancel(msg)
+
+
+class ModelLock(asyncio.Lock):
+    """asyncio.Lock; with lock_cancel_removes, a waiter cancelled before it ran no
+    longer stands in the way: release() hands the lock to the first waiter that
+    was not cancelled, as MicroPython (and taskloop) do. CPython wakes the next
+    waiter only when the cancelled one runs, a round later."""
+
+    def _wake_up_first(self):
+        if not MODEL["lock_cancel_removes"]:
+            return super()._wake_up_first()
+        for fut in self._waiters or ():
+            if fut.cancelled():
+                continue
+            if not fut.done():
+                fut.set_result(True)
+            return
 
 
 class Hooked(collections.abc.Coroutine):
@@ -238,7 +274,7 @@ class Program:
         self.hooks = {}  # Task -> list of sync done hooks
         self.fired = set()
         self.events = [asyncio.Event() for _ in range(prog["events"])]
-        self.locks = [asyncio.Lock() for _ in range(prog["locks"])]
+        self.locks = [ModelLock() for _ in range(prog["locks"])]
         self.sems = [asyncio.Semaphore(v) for v in prog["sems"]]
         self.queues = [asyncio.Queue(m) for m in prog["queues"]]
         self.loop = asyncio.get_running_loop()
