@@ -8,15 +8,14 @@ The program format and the meaning of each op are described in generate.ts;
 interp.ts is the taskloop twin of this file. Keep the two in step.
 
 Deliberate differences (SPEC.md section 0 / README "From MicroPython / CPython
-asyncio") are modelled here, each behind a MODEL flag, so that a mismatch is
-a difference nobody documented:
+asyncio") are modelled here, each behind a MODEL flag (on by default), so that a
+mismatch is a difference nobody documented:
 
   waitfor_timeout_wins  A waitFor whose timeout expired throws TimeoutError even
                         if the work swallowed the cancellation and returned, or
-                        ended with another error during its cleanup (SPEC §3:
-                        "On timeout it cancels aw, waits until aw has finished,
-                        then throws TimeoutError"; MicroPython's
-                        asyncio_wait_for.py). CPython would return the value.
+                        ended with another error during its cleanup (SPEC §0.1
+                        and §3; MicroPython's asyncio_wait_for.py). CPython
+                        returns the value (or raises the other error).
   gather_cancel_late    Cancelling the task in a gather: the cancellation
                         reaches gather when the gathering task runs, so
                         children already ready take their turn first; then
@@ -27,26 +26,32 @@ a difference nobody documented:
                         the task finishes (README: MicroPython), so gather
                         hears of a child's end at once and its waiter resumes
                         one round earlier than in CPython (where the callback
-                        itself is a call_soon).
-  gather_done_no_wait   (off by default; not documented) gather over children that
-                        have all finished (or with one failed, without
-                        returnExceptions) returns without suspending, as
-                        taskloop does (MicroPython's gather waits only for
-                        running children); CPython always suspends.
-Not a difference but an unspecified order made definite: equal deadlines fire
-in the order they were set (SeqTimer), and an aborted TaskGroup cancels its
-children in creation order (OrderedTaskGroup); CPython leaves both to its heap
-and to set iteration order.
+                        itself is a call_soon). README documents the callback
+                        timing, not gather's: an inference, see the report.
 
-  lock_cancel_removes   (off by default; not documented) a Lock waiter cancelled
-                        before it ran is out of the queue at once, so release()
-                        hands over to the next waiter (MicroPython).
-  waitfor_micropython   (off by default; --model waitfor_micropython) the whole of
-                        MicroPython's wait_for algorithm as taskloop documents
+Not differences, but orders CPython leaves unspecified, made definite the way
+taskloop specifies them: equal deadlines fire in the order they were set
+(SeqTimer; CPython's heap breaks ties arbitrarily), and an aborted TaskGroup
+cancels its children in creation order (OrderedTaskGroup; CPython iterates a
+set). A handler that swallows CancelledError calls uncancel(), as CPython's
+docs ask, so that later timeouts and task groups are not confused by a stale
+cancellation count (taskloop has no count).
+
+Off by default, for triage (run.ts charges each mismatch to the first of these
+that explains it; each makes the CPython side do what taskloop does):
+
+  waitfor_micropython   MicroPython's wait_for algorithm as taskloop implements
                         it (src/core/waitfor.ts): the work runs as its own task
                         beside a runner task, so results arrive some rounds
-                        later than CPython's inline `await`, and a cancelled
-                        waiter gives up at once without waiting for the work.
+                        off CPython's inline await, and a waiter cancelled from
+                        outside gives up at once, before the work's cleanup.
+  lock_cancel_removes   a Lock waiter cancelled before it ran is out of the
+                        queue at once, so release() hands over to the next
+                        waiter a round earlier (MicroPython).
+  bug_gather_recancel   a task cancelled again before it resumes from gather:
+                        gather neither cancels nor awaits its children.
+  bug_tg_exit_no_wake   a task-group child failing while the group's task
+                        waits in the exit does not wake that task.
 """
 import asyncio
 import collections.abc
@@ -57,10 +62,8 @@ MODEL = {
     "waitfor_timeout_wins": True,
     "gather_cancel_late": True,
     "sync_done": True,
+    # triage only: what taskloop does where it differs without documenting it
     "waitfor_micropython": False,
-    "gather_done_no_wait": False,
-    # Known taskloop bugs, emulated only to find the mismatches they do NOT explain
-    # (never on by default): see the report in run.ts --help.
     "lock_cancel_removes": False,
     "bug_gather_recancel": False,
     "bug_tg_exit_no_wake": False,
@@ -598,7 +601,10 @@ class Program:
                     outer.set_result(None)
             return cb
 
-        if MODEL["gather_done_no_wait"]:
+        # CPython 3.12's gather serves children that have already finished at once
+        # (_done_callback(fut) without call_soon): with all of them done, or one failed
+        # without return_exceptions, it returns or raises without suspending.
+        if True:
             for i, c in enumerate(children):
                 if c in self.fired or c.done():
                     outcomes[i] = self.outcome(c)

@@ -114,7 +114,6 @@ function context(lines: string[]): string[] {
  */
 const CAUSES: { flag: string | null; what: string }[] = [
   { flag: "waitfor_micropython", what: "waitFor runs the work as its own task beside a runner task (MicroPython's algorithm; src/core/waitfor.ts), so its results and cancellations arrive some rounds off CPython's inline await" },
-  { flag: "gather_done_no_wait", what: "gather over children that have all finished returns without suspending (MicroPython's gather; CPython suspends)" },
   { flag: "lock_cancel_removes", what: "a Lock waiter cancelled before it ran is out of the queue at once, so release() hands the lock to the next waiter a round earlier than CPython (MicroPython removes it at cancel)" },
   { flag: "bug_gather_recancel", what: "BUG: a task cancelled again before it resumes from gather: gather neither cancels nor awaits its children" },
   { flag: "bug_tg_exit_no_wake", what: "BUG?: a task-group child failing while the group's task waits in the exit does not wake that task (CPython cancels it), so the group ends a round later" },
