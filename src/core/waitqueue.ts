@@ -7,6 +7,7 @@
 import type { Task } from "./task.ts";
 import type { Waitable } from "./protocol.ts";
 import { taskLabel } from "./deadlock.ts";
+import { RuntimeError } from "./errors.ts";
 
 export class WaitQueue implements Waitable {
   head: Task | null = null;
@@ -16,8 +17,17 @@ export class WaitQueue implements Waitable {
   /** @param label how the wait is named in `loop.tasks()` ("Event", "Lock", …) */
   constructor(readonly label: string) {}
 
-  /** Parks `task` at the back of the queue. */
+  /**
+   * Parks `task` at the back of the queue. Its waiters must all belong to one
+   * loop: a task of another loop parked beside them could only be woken by
+   * code that loop's deadlock detection cannot see (CPython refuses it too).
+   * An empty queue takes waiters from any loop, so a primitive outlives a run.
+   */
   park(task: Task): void {
+    const head = this.head;
+    if (head !== null && head.loop !== task.loop) {
+      throw new RuntimeError(`${this.label} is bound to a different event loop: its waiters belong to loop ${head.loop.id}, and ${task} runs on loop ${task.loop.id}; make one ${this.label} per loop`);
+    }
     task.qPrev = this.tail;
     task.qNext = null;
     if (this.tail) this.tail.qNext = task;

@@ -9,7 +9,7 @@
  */
 import { notAPromise } from "../core/notapromise.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
-import { runningTask } from "../core/context.ts";
+import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
@@ -70,6 +70,10 @@ class SemaphoreAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unk
   describe(): string {
     return this.sem.label;
   }
+
+  detail(): string {
+    return this.sem.waiters.detail();
+  }
 }
 
 /**
@@ -90,6 +94,7 @@ export class Semaphore {
   /** @internal waiters handed a unit that have not run yet */ pending = 0;
   /** @internal */ readonly waiters: WaitQueue;
   /** @internal how waits on it are named in `loop.tasks()` */ readonly label: string;
+  /** @internal the tasks holding units, oldest first, for the deadlock report */ readonly holders: Task[] = [];
 
   /** @param value the number of free units, an integer >= 0 (default 1) */
   constructor(value = 1) {
@@ -97,6 +102,7 @@ export class Semaphore {
     checkCount(value, `${this.label}(value): value`, 0);
     this.value = value;
     this.waiters = new WaitQueue(this.label);
+    this.waiters.holders = () => this.holders;
   }
 
   /** True when `acquire()` would wait: no unit is free, or others are already waiting for one. */
@@ -115,7 +121,20 @@ export class Semaphore {
   /** Gives a unit back, handing it to the longest waiter if there is one. */
   release(): void {
     this.value++;
+    this.forgetHolder();
     this.wakeNext();
+  }
+
+  /**
+   * Units are not owned (any task may release), so the holder forgotten is
+   * the releasing task if it holds one, else the longest holder: the list is
+   * only for the deadlock report.
+   */
+  private forgetHolder(): void {
+    const holders = this.holders;
+    if (holders.length === 0) return;
+    const i = holders.lastIndexOf(currentTaskOrNull()!);
+    holders.splice(i < 0 ? 0 : i, 1);
   }
 
   /** @internal hands one unit to the longest waiter; false if nobody waits. */
@@ -131,6 +150,8 @@ export class Semaphore {
 
   /** @internal */
   lease(): Lease {
+    const holder = currentTaskOrNull();
+    if (holder !== null) this.holders.push(holder);
     return new OnceLease(() => this.release());
   }
 }
