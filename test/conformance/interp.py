@@ -29,6 +29,20 @@ mismatch is a difference nobody documented:
                         itself is a call_soon). README documents the callback
                         timing, not gather's: an inference, see the report.
 
+  waitfor_micropython   MicroPython's wait_for algorithm as taskloop implements
+                        it (src/core/waitfor.ts; MicroPython's
+                        asyncio_wait_for*.py and their .exp files are the
+                        reference, SPEC §0.1): the work runs as its own task
+                        beside a runner task, so its steps and results arrive
+                        some rounds off CPython's inline await, and a waiter
+                        cancelled from outside gives up at once, before the
+                        work's cleanup has run.
+  lock_cancel_removes   A Lock waiter cancelled before it ran is out of the
+                        queue at once, so release() hands over to the next
+                        waiter a round earlier (MicroPython's
+                        asyncio_lock_cancel.py). CPython leaves the cancelled
+                        future queued until its task runs.
+
 Not differences, but orders CPython leaves unspecified, made definite the way
 taskloop specifies them: equal deadlines fire in the order they were set
 (SeqTimer; CPython's heap breaks ties arbitrarily), and an aborted TaskGroup
@@ -38,16 +52,9 @@ docs ask, so that later timeouts and task groups are not confused by a stale
 cancellation count (taskloop has no count).
 
 Off by default, for triage (run.ts charges each mismatch to the first of these
-that explains it; each makes the CPython side do what taskloop does):
+that explains it; each makes the CPython side do what taskloop did when the
+bug was found; both are fixed, so they explain nothing now):
 
-  waitfor_micropython   MicroPython's wait_for algorithm as taskloop implements
-                        it (src/core/waitfor.ts): the work runs as its own task
-                        beside a runner task, so results arrive some rounds
-                        off CPython's inline await, and a waiter cancelled from
-                        outside gives up at once, before the work's cleanup.
-  lock_cancel_removes   a Lock waiter cancelled before it ran is out of the
-                        queue at once, so release() hands over to the next
-                        waiter a round earlier (MicroPython).
   bug_gather_recancel   a task cancelled again before it resumes from gather:
                         gather neither cancels nor awaits its children.
   bug_tg_exit_no_wake   a task-group child failing while the group's task
@@ -62,9 +69,9 @@ MODEL = {
     "waitfor_timeout_wins": True,
     "gather_cancel_late": True,
     "sync_done": True,
-    # triage only: what taskloop does where it differs without documenting it
-    "waitfor_micropython": False,
-    "lock_cancel_removes": False,
+    "waitfor_micropython": True,
+    "lock_cancel_removes": True,
+    # triage only: bugs taskloop had (fixed), to tell a regression at once
     "bug_gather_recancel": False,
     "bug_tg_exit_no_wake": False,
 }

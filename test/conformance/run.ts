@@ -5,7 +5,7 @@
  *
  *   npm run conformance                       1000 programs from seed 1
  *   npm run conformance -- --seed 123 --count 1 --show   one program, both traces in full
- *   npm run conformance -- --model waitfor_micropython   model MicroPython's waitFor too
+ *   npm run conformance -- --model bug_gather_recancel   add a triage model (see interp.py)
  *   npm run conformance -- --json out.json    also write every mismatch (program + traces)
  *   npm run conformance -- --shrink 5           shrink the first 5 mismatches to small programs
  *   npm run conformance -- --without waitfor,tg   leave constructs out (to find what a mismatch needs)
@@ -113,11 +113,9 @@ function context(lines: string[]): string[] {
  * is a --model flag of interp.py that makes the CPython side do what taskloop does.
  */
 const CAUSES: { flag: string | null; what: string }[] = [
-  { flag: "waitfor_micropython", what: "waitFor runs the work as its own task beside a runner task (MicroPython's algorithm; src/core/waitfor.ts), so its results and cancellations arrive some rounds off CPython's inline await" },
-  { flag: "lock_cancel_removes", what: "a Lock waiter cancelled before it ran is out of the queue at once, so release() hands the lock to the next waiter a round earlier than CPython (MicroPython removes it at cancel)" },
-  { flag: "bug_gather_recancel", what: "BUG: a task cancelled again before it resumes from gather: gather neither cancels nor awaits its children" },
-  { flag: "bug_tg_exit_no_wake", what: "BUG?: a task-group child failing while the group's task waits in the exit does not wake that task (CPython cancels it), so the group ends a round later" },
-  { flag: null, what: "BUG: run() settles although a leftover task swallowed the shutdown cancellation and waits forever (CPython's asyncio.run never returns; the deadlock is dropped)" },
+  { flag: "bug_gather_recancel", what: "FIXED BUG (a regression if counted): a task cancelled again before it resumes from gather: gather neither cancels nor awaits its children" },
+  { flag: "bug_tg_exit_no_wake", what: "FIXED BUG (a regression if counted): a task-group child failing while the group's task waits in the exit does not wake that task (CPython cancels it), so the group ends a round later" },
+  { flag: null, what: "FIXED BUG (a regression if counted): run() settles although a leftover task swallowed the shutdown cancellation and waits forever (CPython's asyncio.run never returns; the deadlock is dropped)" },
 ];
 
 async function triage(mismatches: { seed: number; program: Program; cpython: string[]; taskloop: string[] }[], model: string): Promise<void> {
