@@ -421,6 +421,9 @@ export class Loop {
         if (timers.size > 0) this.fireDueTimers();
         n = ready.length;
         if (n === 0) {
+          // Nothing ready: a good moment to give back what a burst left allocated (a few compares).
+          ready.compact();
+          timers.compact();
           if (timers.size > 0 && this.virtual && this.hostWaits === 0) {
             this.virtualNow = Math.max(this.virtualNow, timers.peek()!.deadline);
             continue;

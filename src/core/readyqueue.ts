@@ -29,13 +29,34 @@ export class ReadyQueue<T> {
     for (let i = 0; i < this.length; i++) yield this.items[(this.head + i) & this.mask]!;
   }
 
+  /**
+   * Gives memory back after a burst: a ring that grew to a million slots
+   * keeps them otherwise. Called when the loop goes idle, off the hot path.
+   */
+  compact(): void {
+    const size = this.mask + 1;
+    if (size <= 64 || this.length * 4 > size) return;
+    let next = 64;
+    while (next < this.length * 2) next *= 2;
+    this.resize(next);
+  }
+
+  /** Slots allocated, for tests. */
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
   private grow(): void {
+    this.resize((this.mask + 1) * 2);
+  }
+
+  private resize(size: number): void {
     const old = this.items;
-    const size = old.length;
-    const next: (T | undefined)[] = new Array(size * 2);
-    for (let i = 0; i < size; i++) next[i] = old[(this.head + i) & this.mask];
+    const next: (T | undefined)[] = new Array(size);
+    for (let i = 0; i < this.length; i++) next[i] = old[(this.head + i) & this.mask];
     this.items = next;
     this.head = 0;
-    this.mask = size * 2 - 1;
+    this.mask = size - 1;
   }
+
 }

@@ -12,8 +12,10 @@ export interface TimerEntry {
 }
 
 export class TimerHeap<E extends TimerEntry> {
-  private readonly items: E[] = [];
+  private items: E[] = [];
   private nextSeq = 0;
+  /** The most entries held since the last compact(): a JS array keeps its peak storage after pops. */
+  private peak = 0;
 
   get size(): number {
     return this.items.length;
@@ -28,6 +30,7 @@ export class TimerHeap<E extends TimerEntry> {
     entry.seq = this.nextSeq++;
     const i = this.items.length;
     this.items.push(entry);
+    if (i >= this.peak) this.peak = i + 1;
     entry.heapIndex = i;
     this.up(i);
   }
@@ -40,6 +43,14 @@ export class TimerHeap<E extends TimerEntry> {
 
   remove(entry: E): void {
     if (entry.heapIndex >= 0) this.removeAt(entry.heapIndex);
+  }
+
+  /** Gives memory back after a burst of sleepers (called when the loop goes idle). */
+  compact(): void {
+    if (this.peak > 1024 && this.items.length * 4 < this.peak) {
+      this.items = this.items.slice();
+      this.peak = this.items.length;
+    }
   }
 
   entries(): readonly E[] {

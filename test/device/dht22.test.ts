@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, RuntimeError, sleep, sleepMs } from "taskloop";
+import { run, createTask, getEventLoop, RuntimeError, sleep, sleepMs } from "taskloop";
 import { DHT22, OSError, Pin } from "taskloop/device";
 
 test("measure() blocks for a few milliseconds of real time", () => {
@@ -105,4 +105,27 @@ test("temperature, humidity and seed options are checked and the error names the
   assert.throws(make({ seed: "abc" }), { name: "TypeError", message: /DHT22: options\.seed must be a whole number, got "abc"/ });
   assert.throws(make({ seed: 1.5 }), { name: "RangeError", message: /options\.seed must be a whole number/ });
   assert.throws(make({ readMs: "5" }), { name: "TypeError", message: /options\.readMs must be a number from 0 to 1000/ });
+});
+
+test("on the virtual clock measure() moves the clock on by readMs instead of spinning, and the step is charged for it", async () => {
+  const slow: number[] = [];
+  await run(function* () {
+    const loop = getEventLoop();
+    const sensor = new DHT22(new Pin(15), { readMs: 5 });
+    const before = loop.time();
+    sensor.measure();
+    assert.equal(loop.time() - before, 5);
+    // Another task due 1 ms after the read began runs 4 ms late, as on the device.
+    const late = createTask(function* () { yield* sleepMs(1); }(), { name: "late" });
+    yield* sleepMs(0.5);
+    const t0 = loop.time();
+    sensor.measure();
+    assert.equal(loop.time() - t0, 5);
+    yield* late;
+    assert.equal(late.done(), true);
+    const me = loop.tasks().find((t) => t.name === "main")!;
+    assert.ok(me.maxStepMs >= 5, `the reading step is charged its 5 ms, got ${me.maxStepMs}`);
+  }, { clock: "virtual", slowStepMs: 4, onSlowStep: ({ durationMs }) => void slow.push(durationMs) });
+  assert.equal(slow.length, 2);
+  assert.ok(slow.every((ms) => ms >= 5));
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, sleep, getEventLoop, currentTask, taskGroup, until, Event, ExceptionGroup, RuntimeError, CancelledError, type Coro, type Task, type TaskGroup } from "taskloop";
+import { run, createTask, sleep, getEventLoop, currentTask, taskGroup, shield, until, Event, ExceptionGroup, RuntimeError, CancelledError, type Coro, type Task, type TaskGroup } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -591,4 +591,34 @@ test("a child created in the body while a cancellation of the group's task is pe
     "parent: CancelledError",
     "child cancelled: True",
   ]);
+});
+
+// CPython 3.12 (the same program with asyncio.TaskGroup and asyncio.shield) gives
+// ['w1 raises', 'w2 set', 't2 woke', 't3: ExceptionGroup']: the inner group's failure
+// wakes its task although that task already waits in the group's exit, so the outer
+// group hears of it before the shield hands its result over.
+test("a child failing while the group's task waits in the group's exit wakes that task at once (CPython order)", async () => {
+  const log: string[] = [];
+  await run(function* () {
+    const ev = new Event();
+    const t2 = createTask(function* () { yield* ev.wait(); log.push("t2 woke"); return "t2.r"; }());
+    function* inner(): Coro<void> {
+      yield* taskGroup(function* (tg) {
+        tg.createTask(function* () { log.push("w1 raises"); throw new Error("w1"); }());
+        tg.createTask(function* () { ev.set(); log.push("w2 set"); }());
+      });
+    }
+    yield* createTask(function* () {
+      try {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(inner());
+          const r = yield* shield(t2);
+          log.push(`body: shield = ${r}`);
+        });
+      } catch (e) {
+        log.push(`t3: ${(e as Error).name}`);
+      }
+    }());
+  }, virtual);
+  assert.deepEqual(log, ["w1 raises", "w2 set", "t2 woke", "t3: ExceptionGroup"]);
 });
