@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { newEventLoop, sleep, Event, type Coro, type Loop } from "taskloop";
+import { rng } from "../conformance/generate.ts"; // the same seeded PRNG (mulberry32)
 
 // On the virtual clock what runs must not depend on how long steps take in real time:
 // the loop gives way to the host every ~4 ms of real time (a run slice), and that must
@@ -36,25 +37,14 @@ test("on the virtual clock, stop() lets the tasks ready in that round run even w
   assert.deepEqual(await stopperTrace(6), ["stopper", "B"]);
 });
 
-/** A small seeded PRNG (mulberry32), so the program is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A program of several tasks (sleeps of 0 and of a few ms, an event, a loop.stop()
  * in the middle and a second runForever) whose steps busy-wait `slow(…)` ms.
  */
 async function programTrace(seed: number, slowSteps: boolean): Promise<string[]> {
-  const plan = mulberry32(seed); // the program's shape: the same for both runs
-  const spin = mulberry32(seed ^ 0x5bd1e995); // only the busy-waits differ
+  const plan = rng(seed); // the program's shape: the same for both runs
+  const spin = rng(seed ^ 0x5bd1e995); // only the busy-waits differ
   const loop: Loop = newEventLoop({ clock: "virtual" });
   const trace: string[] = [];
   const ev = new Event();
