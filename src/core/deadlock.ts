@@ -5,11 +5,11 @@
  * await cycle (A awaits B awaits A), which can never end by itself.
  */
 import { RuntimeError } from "./errors.ts";
-import { DONE, type Task } from "./task.ts";
+import type { Task } from "./task.ts";
 
 /** `task 3 (worker)` */
 export function taskLabel(task: Task): string {
-  return `task ${task.id} (${task.name})${task.state === DONE ? ", which has finished" : ""}`;
+  return `task ${task.id} (${task.name})${task.done() ? ", which has finished" : ""}`;
 }
 
 const HEADLINE = "deadlock: every task is waiting and nothing can wake them (no timer, no host wait):";

@@ -61,7 +61,7 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
     if (this.cancelledBy === null || !isCancelled(error)) throw error;
     this.cancelledBy = error;
     let any = false;
-    const msg = isCancelled(error) && error.message ? error.message : undefined;
+    const msg = error.message || undefined;
     for (const child of this.children) if (child.cancel(msg)) any = true;
     if (!any) throw error;
     this.waiter = runningTask("gather()");

@@ -98,6 +98,8 @@ export class Loop {
   private window = 1;
   /** Until this real time every step is timed alone (see chargeWindow). */
   private exactUntil = -Infinity;
+  /** Virtual milliseconds `blockFor` added to the steps not yet charged (see chargeWindow). */
+  private blockedMs = 0;
 
   /** Arms the host timer a real-clock loop waits on (see hosttimer.ts). */
   private readonly waitTimer: HostTimer;
@@ -211,9 +213,6 @@ export class Loop {
     this.virtualNow += ms;
     this.blockedMs += ms;
   }
-
-  /** Virtual milliseconds `blockFor` added to the steps not yet charged. */
-  private blockedMs = 0;
 
   /** @internal parks the running task in the timer heap; `wait` describes the sleep. */
   sleepTask(task: Task, ms: number, wait: SleepWait): void {
@@ -380,11 +379,6 @@ export class Loop {
       context.loop = outerLoop;
       context.task = outerTask;
       this.lastSliceEnd = realNow();
-    }
-    // A stop() from idle() (the deadlock report gave up) has no next round to wait for.
-    if (this.stopAtRoundEnd && this.roundLeft === 0 && this.ready.length === 0) {
-      this.stopAtRoundEnd = false;
-      this.stopping = true;
     }
     if (this.stopping) this.endDrive();
   };
@@ -586,7 +580,7 @@ export class Loop {
     if (this.deadlockError) {
       // Their cleanup deadlocked too: give up on it, and say so.
       this.deadlockError = cleanupDeadlockError(this.deadlockError, this.liveHead);
-      this.stop();
+      this.stopNow(); // between rounds already: no round to finish
       return;
     }
     this.deadlockError = deadlockError(this.liveHead);

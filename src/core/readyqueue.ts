@@ -58,5 +58,4 @@ export class ReadyQueue<T> {
     this.head = 0;
     this.mask = size - 1;
   }
-
 }

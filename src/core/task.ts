@@ -126,7 +126,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (this.flags & PASSING) return true; // came round an await cycle: TaskAwaiter.cancelWait ends it
     this.flags |= PASSING;
     const error = cancellation(msg);
-    noteCancelOrigin(error, this, this.state === DONE || this.state === READY ? null : this.waitingOn);
+    noteCancelOrigin(error, this, this.waitingOn); // null when ready or running
     this.interrupt(error);
     this.flags &= ~PASSING;
     return true;

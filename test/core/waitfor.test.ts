@@ -125,3 +125,16 @@ test("waitFor with a timeout of 1e306 s is refused as too long, not as \"must be
     return true;
   });
 });
+
+test("a waitFor whose work finishes in time leaves the waiting task's signal alone (it was not cancelled)", async () => {
+  await run(function* () {
+    const me = createTask(function* () {
+      const v = yield* waitFor(function* () { yield* sleep(0.01); return 7; }(), 1);
+      return v;
+    }());
+    const signal = me.signal;
+    assert.equal(yield* me, 7);
+    assert.equal(signal.aborted, false);
+    assert.equal(me.cancelled(), false);
+  }, virtual);
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { newEventLoop, Event, RuntimeError, type Coro } from "taskloop";
+import { run, createTask, sleep, newEventLoop, Event, RuntimeError, type Coro } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -29,4 +29,20 @@ test("an Event waited on by a task of one loop refuses a wait() from a task of a
   const got = await outcome(second, function* () { return yield* ev.wait(); });
   assert.ok(got instanceof RuntimeError, `expected a RuntimeError thrown by wait(), got ${String((got as { runRejected?: unknown }).runRejected ?? got)}`);
   assert.match(got.message, /different event loop/);
+});
+
+test("an Event whose waiters are gone can be waited on by a task of the next loop (it outlives a run)", async () => {
+  const ev = new Event();
+  await run(function* () {
+    createTask(function* () { yield* sleep(0.01); ev.set(); }());
+    yield* ev.wait();
+  }, { clock: "virtual" });
+  ev.clear();
+  const order: string[] = [];
+  await run(function* () {
+    createTask(function* () { yield* sleep(0.01); order.push("set"); ev.set(); }());
+    yield* ev.wait();
+    order.push("woke");
+  }, { clock: "virtual" });
+  assert.deepEqual(order, ["set", "woke"]);
 });
