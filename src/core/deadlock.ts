@@ -1,11 +1,97 @@
 /**
- * The deadlock report: every task is waiting and nothing can wake any of
- * them. It names what each task waits on, who holds what it waits for (a
- * holder that has finished without releasing is the usual bug), and every
- * await cycle (A awaits B awaits A), which can never end by itself.
+ * Deadlock detection and its report, on the virtual clock: every task is
+ * waiting and nothing can wake any of them (no timer, no host wait).
+ *
+ * The watch counts the waits only the host can end, so that it knows when
+ * nothing can. Once the loop is idle with live tasks and no such wait, it
+ * gives host callbacks one macrotask to wake someone; if still nobody is
+ * ready, it reports. The report names what each task waits on, who holds
+ * what it waits for (a holder that has finished without releasing is the
+ * usual bug), and every await cycle (A awaits B awaits A), which can never
+ * end by itself. Every task is then cancelled so its cleanup runs, and the
+ * run rejects with the report once that cleanup is over (or has deadlocked
+ * too: then the report says what stayed stuck).
  */
 import { RuntimeError } from "./errors.ts";
 import type { Task } from "./task.ts";
+import type { Loop } from "./loop.ts";
+
+export class DeadlockWatch {
+  /** Tasks parked on a host promise: only the host can wake them, and virtual time stands still for them. */
+  hostWaits = 0;
+  /** Tasks parked on a ThreadSafeFlag: only the host can wake them; virtual time runs on. */
+  private flagWaits = 0;
+  /** The loop went idle with everyone waiting: one macrotask for the host before it is called a deadlock. */
+  private suspected = false;
+  /** The report of this run's deadlock: the stuck tasks' cleanup is running, then the run rejects with it. */
+  private found: RuntimeError | null = null;
+
+  constructor(private readonly loop: Loop) {}
+
+  hostWaitBegins(): void {
+    this.hostWaits++;
+  }
+  hostWaitEnds(): void {
+    this.hostWaits--;
+  }
+  flagWaitBegins(): void {
+    this.flagWaits++;
+  }
+  flagWaitEnds(): void {
+    this.flagWaits--;
+  }
+
+  /** A round has something to run: whatever was suspected was not a deadlock. */
+  progress(): void {
+    this.suspected = false;
+  }
+
+  /** A new drive forgets the last run's report. */
+  forget(): void {
+    this.found = null;
+  }
+
+  /** The scheduler is idle with no timer pending: is this a deadlock? */
+  idle(): void {
+    const loop = this.loop;
+    if (this.found !== null && loop.live.count === 0) {
+      loop.lifecycle.stopNow(); // the stuck tasks' cleanup is over: the run rejects with the report
+      return;
+    }
+    if (!loop.clock.virtual || this.hostWaits > 0 || this.flagWaits > 0 || loop.live.count === 0) return;
+    if (!this.suspected) {
+      // Give host callbacks one macrotask to wake someone before calling it a deadlock.
+      this.suspected = true;
+      loop.pacing.schedule(true);
+      return;
+    }
+    this.suspected = false;
+    this.report();
+  }
+
+  /** Throws this run's report, once. */
+  throwIfFound(): void {
+    const error = this.found;
+    if (error) {
+      this.found = null;
+      throw error;
+    }
+  }
+
+  private report(): void {
+    const loop = this.loop;
+    if (this.found) {
+      // Their cleanup deadlocked too: give up on it, and say so.
+      this.found = cleanupDeadlockError(this.found, loop.live.head);
+      loop.lifecycle.stopNow(); // between rounds already: no round to finish
+      return;
+    }
+    this.found = deadlockError(loop.live.head);
+    // Cancel everyone so their cleanup runs; the run then rejects with this report.
+    for (let t = loop.live.head; t; t = t.liveNext) t.cancel("deadlock");
+    loop.pacing.schedule(true);
+  }
+}
 
 /** `task 3 (worker)` */
 export function taskLabel(task: Task): string {

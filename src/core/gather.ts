@@ -3,7 +3,8 @@ import { refuseAwaitOf } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { SUCCEEDED, type Task } from "./task.ts";
-import { toTask } from "./waitfor.ts";
+import { toTask } from "./promote.ts";
+import { Parking } from "./parking.ts";
 import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
 import type { Awaitable, ResultOf } from "./types.ts";
 
@@ -18,7 +19,7 @@ export type GatherResults<T extends readonly unknown[]> = { -readonly [K in keyo
 export type GatherSettled<T extends readonly unknown[]> = { -readonly [K in keyof T]: ResultOf<T[K]> | Error };
 
 /** Parks the gathering task until every child is done (or one fails). */
-class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
+class GatherWait extends Parking<unknown[]> implements Waitable {
   private remaining = 0;
   private waiter: Task | null = null;
   private firstFailed: Task | null = null;
@@ -27,7 +28,9 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
   constructor(
     private readonly children: Task[],
     private readonly returnExceptions: boolean,
-  ) {}
+  ) {
+    super("gather(…)");
+  }
 
   next(arg?: unknown): IteratorResult<unknown, unknown[]> {
     if (arg !== RESUME) {
@@ -55,7 +58,7 @@ class GatherWait implements Iterator<unknown, unknown[], unknown>, Waitable {
    * ones are cancelled and, as in CPython, awaited, so their cleanup has run
    * by the time the CancelledError leaves gather.
    */
-  throw(error: unknown): IteratorResult<unknown, unknown[]> {
+  override throw(error: unknown): IteratorResult<unknown, unknown[]> {
     // Cancelled again before it resumed: the newer CancelledError replaced the
     // first (Task.interrupt), and it still has to cancel and await the children.
     if (this.cancelledBy === null || !isCancelled(error)) throw error;

@@ -2,23 +2,23 @@
  * `until` and `call`: the two ways a coroutine waits for host async code.
  */
 import { notAPromise } from "./notapromise.ts";
+import { Parking } from "./parking.ts";
 import { PARKED } from "./protocol.ts";
 import { runningTask } from "./context.ts";
 import { checkCallback, describeValue, isThenable } from "./host.ts";
 import type { Awaitable } from "./types.ts";
 
 /** Parks the running task on a thenable; the resume brings its value. */
-class HostIterator<T> implements Iterator<unknown, T, unknown> {
+class HostIterator<T> extends Parking<T> {
   private started = false;
-  constructor(private readonly start: (task: ReturnType<typeof runningTask>) => { value: T } | null) {}
+  constructor(private readonly start: (task: ReturnType<typeof runningTask>) => { value: T } | null) {
+    super("until()/call()");
+  }
   next(arg?: unknown): IteratorResult<unknown, T> {
     if (this.started) return { value: arg as T, done: true };
     this.started = true;
     const immediate = this.start(runningTask("until()/call()"));
     return immediate ? { value: immediate.value, done: true } : PARKED;
-  }
-  throw(error: unknown): never {
-    throw error;
   }
 }
 

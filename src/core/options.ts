@@ -1,10 +1,6 @@
-/** Checking `LoopOptions`, and the default slow-step report. */
-import { checkCallback, describeValue } from "./host.ts";
-import type { LoopOptions, SlowStepInfo } from "./types.ts";
-
-export function defaultSlowStep(info: SlowStepInfo): void {
-  console.error(`taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
-}
+/** Checking `LoopOptions` and `createTask`'s arguments. */
+import { checkCallback, describeValue, isCoroutine } from "./host.ts";
+import type { LoopOptions, TaskOptions } from "./types.ts";
 
 export function checkLoopOptions(options: LoopOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError(`LoopOptions must be an object, got ${describeValue(options)}`);
@@ -24,4 +20,21 @@ export function checkLoopOptions(options: LoopOptions): void {
     throw new TypeError(`LoopOptions.timerPrecision must be "efficient" or "precise", got ${describeValue(timerPrecision)}`);
   }
   if (onSlowStep !== undefined) checkCallback(onSlowStep, "LoopOptions.onSlowStep", "called with { task, durationMs }");
+}
+
+/** `createTask(coro, options)`: a generator object, and options like `{ name: "worker" }`. */
+export function checkCreateTask(coro: unknown, options: TaskOptions | undefined): void {
+  if (!isCoroutine(coro)) {
+    const hint = typeof coro === "function" ? " (call the generator function: createTask(main()), not createTask(main))" : "";
+    throw new TypeError(`coroutine expected: createTask(coro) takes a generator object, got ${describeValue(coro)}${hint}`);
+  }
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`createTask(coro, options): options must be an object like { name: "worker" }, got ${describeValue(options)}`);
+  }
+  const name = options.name;
+  if (name !== undefined && typeof name !== "string") throw new TypeError(`createTask: options.name must be a string, got ${describeValue(name)}`);
+  for (const key of Object.keys(options)) {
+    if (key !== "name") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the only option is name`);
+  }
 }

@@ -9,37 +9,26 @@
  * entry: 100,000 tasks in `sleep(1)` share one Sleep.
  */
 import { DONE_VOID, PARKED, RESUME, YIELDED } from "./protocol.ts";
-import { notAPromise } from "./notapromise.ts";
+import { Parking } from "./parking.ts";
 import { runningTask } from "./context.ts";
 import type { Awaitable } from "./types.ts";
 import { describeValue } from "./host.ts";
-import { SleepWait } from "./waits.ts";
+import { cancelSleep } from "./waits.ts";
 import type { Task } from "./task.ts";
 
-class GiveWay implements Awaitable<void>, Iterator<unknown, void, unknown> {
-  [Symbol.iterator](): this {
-    return this;
-  }
+/** `sleep(0)`: to the back of the ready queue. */
+class GiveWay extends Parking<void> {
   next(arg?: unknown): IteratorResult<unknown, void> {
     return arg === RESUME ? DONE_VOID : YIELDED;
   }
-  throw(error: unknown): never {
-    throw error;
-  }
-  then(): never {
-    return notAPromise("sleep(…)");
-  }
 }
 
-const giveWay = new GiveWay();
+const giveWay = new GiveWay("sleep(…)");
 
 /** A timed sleep; it is also what the task waits on, so it can say "sleep 500 ms". */
-class Sleep extends SleepWait implements Awaitable<void>, Iterator<unknown, void, unknown> {
+class Sleep extends Parking<void> {
   constructor(private readonly ms: number) {
-    super();
-  }
-  [Symbol.iterator](): this {
-    return this;
+    super("sleep(…)");
   }
   next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;
@@ -47,13 +36,10 @@ class Sleep extends SleepWait implements Awaitable<void>, Iterator<unknown, void
     task.loop.sleepTask(task, this.ms, this);
     return PARKED;
   }
-  throw(error: unknown): never {
-    throw error;
+  cancelWait(task: Task, error: unknown): void {
+    cancelSleep(task, error);
   }
-  then(): never {
-    return notAPromise("sleep(…)");
-  }
-  override describe(_task: Task): string {
+  describe(_task: Task): string {
     return `sleep ${Math.round(this.ms * 1000) / 1000} ms`;
   }
 }

@@ -11,8 +11,10 @@
  *   (cancel() was called once: its `signal` is aborted, even if it is read
  *   only later), and the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED) in the
  *   bits above them.
- * - A cancellation asked for while the task is running waits in
- *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
+ * - `heapIndex`: where it is queued, or a tag (see the field).
+ * - A cancellation asked for while the task is running waits in the
+ *   scheduler's `selfCancel` (one task runs at a time) until its next
+ *   suspension point.
  */
 import { CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled, noteCancelOrigin } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
@@ -20,6 +22,7 @@ import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
 import type { TimerEntry } from "./timerheap.ts";
 import { WaitQueue } from "./waitqueue.ts";
+import { Parking } from "./parking.ts";
 import { currentTaskOrNull } from "./context.ts";
 import { checkCallback, describeValue } from "./host.ts";
 
@@ -33,6 +36,11 @@ export const PENDING = 0;
 export const SUCCEEDED = 1;
 export const FAILED = 2;
 export const CANCELLED = 3;
+
+/** `Task.heapIndex` tags (see the field). */
+export const NOT_QUEUED = -1;
+export const TIMER_WOKEN = -2;
+export const SOON = -3;
 
 /** Bits of `Task.flags`. */
 export const THROW = 1;
@@ -87,7 +95,18 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   /** @internal */ waitingOn: Waitable | null = null;
   /** @internal timer heap slot */ deadline = 0;
   /** @internal */ seq = 0;
-  /** @internal */ heapIndex = -1;
+  /**
+   * @internal Where the task is queued, or a tag. One field for all of them
+   * lets the scheduler tell the rare ready-queue entries apart with one compare.
+   * - `>= 0`: its slot in the loop's timer heap: it sleeps.
+   * - NOT_QUEUED (-1): in no heap; the usual case.
+   * - TIMER_WOKEN (-2): its timer fired and it is in the ready queue; its
+   *   lateness is measured when it runs (StepTiming.recordLateness), which
+   *   sets NOT_QUEUED again.
+   * - SOON (-3) is never a task's: it marks the `callSoon` entries that share
+   *   the ready queue with the tasks (soon.ts).
+   */
+  heapIndex = NOT_QUEUED;
   /** @internal links of the wait queue it is parked in */ qPrev: Task | null = null;
   /** @internal */ qNext: Task | null = null;
   /** @internal links of the loop's list of live tasks */ livePrev: Task | null = null;
@@ -147,7 +166,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
       case DONE:
         return;
       case RUNNING:
-        this.loop.selfCancel ??= error;
+        this.loop.scheduler.selfCancel ??= error;
         return;
       case READY:
         // Not started yet, or woken but not yet resumed: throw instead of resuming
@@ -383,7 +402,7 @@ function wakeWaitersBefore(waiters: WaitQueue, order: number): void {
 }
 
 /** What `yield* task` drives: parks the awaiting task in the target's waiters. */
-class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
+class TaskAwaiter<T> extends Parking<T> implements Waitable {
   /** With keepCancel: the cancellation that reached the waiter, thrown once the target has ended. */
   private cancelledWith: unknown = null;
   /** When it registered with the target (see TaskExtras.order). */
@@ -392,7 +411,9 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
   constructor(
     private readonly target: Task<T>,
     private readonly keepCancel: boolean,
-  ) {}
+  ) {
+    super("yield* task");
+  }
 
   next(arg?: unknown): IteratorResult<unknown, T> {
     const target = this.target;
@@ -412,10 +433,6 @@ class TaskAwaiter<T> implements Iterator<unknown, T, unknown>, Waitable {
       return target.value === undefined ? (DONE_VOID as IteratorReturnResult<T>) : { value: target.value as T, done: true };
     }
     throw target.value;
-  }
-
-  throw(error: unknown): never {
-    throw error;
   }
 
   /**

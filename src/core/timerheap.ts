@@ -7,7 +7,7 @@
 export interface TimerEntry {
   deadline: number;
   seq: number;
-  /** Position in the heap array, -1 when not queued. */
+  /** Position in the heap array, -1 when not in it (a Task uses the negative values as tags: see Task.heapIndex). */
   heapIndex: number;
 }
 

@@ -1,20 +1,14 @@
 import { type CancelledError, TimeoutError, cancellation } from "./errors.ts";
 import { refuseAwaitOf } from "./notapromise.ts";
 import { runningTask } from "./context.ts";
-import { getEventLoop } from "./defaultloop.ts";
-import { SLEEPING, Task, waitKeepingCancel } from "./task.ts";
-import { wrap } from "./loop.ts";
-import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
+import { SLEEPING, type Task, waitKeepingCancel } from "./task.ts";
+import { toTask } from "./promote.ts";
+import { describeValue, isAwaitable } from "./host.ts";
 import { sleepMs, toMs } from "./sleep.ts";
 import type { Awaitable, Coro } from "./types.ts";
 
-/** @internal a task for `aw`: itself if it is one, else a new task driving it. */
-export function toTask<T>(aw: Awaitable<T>, what: string): Task<T> {
-  if (aw instanceof Task) return aw as Task<T>;
-  if (isCoroutine(aw)) return getEventLoop().createTask(aw as Coro<T>);
-  if (isAwaitable(aw)) return getEventLoop().createTask(wrap(aw));
-  throw new TypeError(`${what}: expected a coroutine, a task or an awaitable, got ${describeValue(aw)}`);
-}
+/** @internal moved to promote.ts; kept here for code written before. */
+export { toTask };
 
 function checkAwaitable(aw: unknown, what: string): void {
   if (!isAwaitable(aw)) {

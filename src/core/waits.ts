@@ -6,20 +6,34 @@ import type { Waitable } from "./protocol.ts";
 import { cancellation, isCancelled } from "./errors.ts";
 import type { Task } from "./task.ts";
 
-/**
- * What a sleeping task waits on: cancelling a sleep takes the task out of the
- * heap. `sleep()` objects extend it to describe themselves ("sleep 500 ms").
- */
-export class SleepWait implements Waitable {
-  cancelWait(task: Task, error: unknown): void {
-    task.loop.timers.remove(task);
-    task.loop.wakeThrow(task, error);
-  }
+/** Takes a sleeping task out of the timer heap and throws `error` at it. */
+export function cancelSleep(task: Task, error: unknown): void {
+  task.loop.scheduler.unsleep(task);
+  task.loop.wakeThrow(task, error);
+}
+
+/** What a task sleeping until an absolute time waits on (`schedule`: no drift). */
+export const sleepUntil: Waitable = {
+  cancelWait: cancelSleep,
   describe(task: Task): string {
     return `sleep until ${Math.round(task.deadline * 1000) / 1000} ms`;
+  },
+};
+
+/** Parks `task` until `thenable` settles; `controller` is aborted if it is cancelled. */
+export function waitHost(task: Task, thenable: PromiseLike<unknown>, controller: AbortController | null): void {
+  const wait = new HostWait(task, controller);
+  task.park(wait);
+  task.loop.deadlock.hostWaitBegins();
+  try {
+    thenable.then(
+      (v) => wait.settle(true, v),
+      (e) => wait.settle(false, e),
+    );
+  } catch (error) {
+    wait.settle(false, error);
   }
 }
-export const sleepUntil = new SleepWait();
 
 /**
  * A task parked on a host promise (`yield promise`, `until`, `call`). The
@@ -28,7 +42,7 @@ export const sleepUntil = new SleepWait();
  * lets go of the task and the AbortController: a cancelled wait leaves only
  * this small husk behind.
  */
-export class HostWait implements Waitable {
+class HostWait implements Waitable {
   readonly hostWait = true;
   constructor(
     private task: Task | null,
@@ -39,14 +53,14 @@ export class HostWait implements Waitable {
     if (task === null) return; // cancelled meanwhile
     this.task = this.controller = null;
     const loop = task.loop;
-    loop.hostWaits--;
+    loop.deadlock.hostWaitEnds();
     if (ok) loop.wakeWith(task, value);
     else loop.wakeThrow(task, value);
   }
   cancelWait(task: Task, error: unknown): void {
     const controller = this.controller;
     this.task = this.controller = null;
-    task.loop.hostWaits--;
+    task.loop.deadlock.hostWaitEnds();
     // A fresh reason: the thrown error names the task, and the signal may outlive it.
     controller?.abort(cancellation(isCancelled(error) ? error.message || undefined : undefined));
     task.loop.wakeThrow(task, error);

@@ -7,7 +7,8 @@ import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { DONE, SUCCEEDED, type Task } from "../core/task.ts";
 import { describeValue } from "../core/host.ts";
-import { toTask } from "../core/waitfor.ts";
+import { toTask } from "../core/promote.ts";
+import { Parking } from "../core/parking.ts";
 import type { Awaitable } from "../core/types.ts";
 
 /**
@@ -15,12 +16,14 @@ import type { Awaitable } from "../core/types.ts";
  * of its own: it hears of the inner task's end one round later (call soon),
  * and only then wakes its waiter.
  */
-class ShieldWait<T> implements Iterator<unknown, T, unknown>, Waitable {
+class ShieldWait<T> extends Parking<T> implements Waitable {
   private waiter: Task | null = null;
 
-  constructor(private readonly inner: Task<T>) {}
+  constructor(private readonly inner: Task<T>) {
+    super("shield(…)");
+  }
 
-  next(arg?: unknown): IteratorResult<unknown, T> {
+  override next(arg?: unknown): IteratorResult<unknown, T> {
     const inner = this.inner;
     if (arg !== RESUME && inner.state !== DONE) {
       const me = runningTask("shield()");
@@ -33,10 +36,6 @@ class ShieldWait<T> implements Iterator<unknown, T, unknown>, Waitable {
     inner.retrieved = true;
     if (inner.outcome === SUCCEEDED) return { value: inner.value as T, done: true };
     throw inner.value; // its error, or CancelledError if it was cancelled
-  }
-
-  throw(error: unknown): never {
-    throw error;
   }
 
   private readonly innerDone = (): void => {

@@ -13,6 +13,7 @@
  * `CancelledError` once they have finished.
  */
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { Parking } from "../core/parking.ts";
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, ExceptionGroup, RuntimeError, isCancelled } from "../core/errors.ts";
@@ -132,10 +133,12 @@ export class TaskGroup {
 }
 
 /** Parks the group's task until the last child is done. */
-class ChildrenWait implements Iterator<unknown, void, unknown>, Waitable {
-  constructor(private readonly group: TaskGroup) {}
+class ChildrenWait extends Parking<void> implements Waitable {
+  constructor(private readonly group: TaskGroup) {
+    super("taskGroup()");
+  }
 
-  next(arg?: unknown): IteratorResult<unknown, void> {
+  override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME || this.group.childCount() === 0) return { value: undefined, done: true };
     this.group.park(runningTask("taskGroup()"), this);
     return PARKED;
@@ -146,7 +149,7 @@ class ChildrenWait implements Iterator<unknown, void, unknown>, Waitable {
    * it runs, cancel the children (once) and keep waiting for them. As in
    * CPython, the children already running or ready took their step first.
    */
-  throw(error: unknown): IteratorResult<unknown, void> {
+  override throw(error: unknown): IteratorResult<unknown, void> {
     const group = this.group;
     if (!isCancelled(error)) throw error;
     if (!group.aborting) {

@@ -12,7 +12,8 @@
  * a suspension, so a plain wait queue woken all at once behaves the same.
  * A task cancelled while it waits leaves the barrier without breaking it.
  */
-import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
+import { refuseAwaitOf } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { BrokenBarrierError } from "../core/errors.ts";
@@ -26,21 +27,14 @@ const RESETTING = 2;
 const BROKEN = 3;
 
 /** Parks the running task until the barrier's state changes (shared: every waiter is woken at once). */
-class StateChange implements Awaitable<void>, Iterator<unknown, void, unknown> {
-  constructor(private readonly waiters: WaitQueue) {}
-  [Symbol.iterator](): this {
-    return this;
+class StateChange extends Parking<void> {
+  constructor(private readonly waiters: WaitQueue) {
+    super("barrier.wait()");
   }
-  next(arg?: unknown): IteratorResult<unknown, void> {
+  override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;
     this.waiters.park(runningTask("Barrier.wait()"));
     return PARKED;
-  }
-  then(): never {
-    return notAPromise("barrier.wait()");
-  }
-  throw(error: unknown): never {
-    throw error;
   }
 }
 

@@ -7,7 +7,8 @@
  * cancelled before it ran passes the notification on to the next waiter, so
  * no wake-up is lost (CPython 3.13 does the same).
  */
-import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
+import { refuseAwaitOf } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { CancelledError, RuntimeError, isCancelled } from "../core/errors.ts";
@@ -18,16 +19,14 @@ import type { Awaitable, Coro, Lease } from "../core/types.ts";
 import { Lock } from "./lock.ts";
 
 /** One `wait()`'s stay in the waiters queue. */
-class Notified implements Awaitable<void>, Iterator<unknown, void, unknown>, Waitable {
+class Notified extends Parking<void> implements Waitable {
   /** Set by `notify()` when it picks this waiter, until the waiter runs. */
   notified = false;
-  constructor(private readonly cond: Condition) {}
-
-  [Symbol.iterator](): this {
-    return this;
+  constructor(private readonly cond: Condition) {
+    super("cond.wait()");
   }
 
-  next(arg?: unknown): IteratorResult<unknown, void> {
+  override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) {
       this.notified = false;
       return { value: undefined, done: true };
@@ -38,10 +37,7 @@ class Notified implements Awaitable<void>, Iterator<unknown, void, unknown>, Wai
     return PARKED;
   }
 
-  then(): never {
-    return notAPromise("cond.wait()");
-  }
-  throw(error: unknown): never {
+  override throw(error: unknown): never {
     if (this.notified) {
       // Notified, then cancelled before it ran: let another waiter have the notification.
       this.notified = false;

@@ -1,25 +1,18 @@
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { DONE_TRUE, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Awaitable } from "../core/types.ts";
 
 /** The shared awaitable of one Event: stateless, so `wait()` allocates nothing. */
-class EventWait implements Awaitable<true>, Iterator<unknown, true, unknown> {
-  constructor(private readonly event: Event) {}
-  [Symbol.iterator](): this {
-    return this;
+class EventWait extends Parking<true> {
+  constructor(private readonly event: Event) {
+    super("event.wait()");
   }
-  next(arg?: unknown): IteratorResult<unknown, true> {
+  override next(arg?: unknown): IteratorResult<unknown, true> {
     if (arg === RESUME || this.event.isSet()) return DONE_TRUE;
     this.event.waiters.park(runningTask("Event.wait()"));
     return PARKED;
-  }
-  throw(error: unknown): never {
-    throw error;
-  }
-  then(): never {
-    return notAPromise("event.wait()");
   }
 }
 

@@ -1,4 +1,5 @@
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
+import { handOff, handedToCancelled } from "../core/handoff.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -20,12 +21,11 @@ export class OnceLease implements Lease {
   }
 }
 
-class LockAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown> {
-  constructor(private readonly lock: Lock) {}
-  [Symbol.iterator](): this {
-    return this;
+class LockAcquire extends Parking<Lease> {
+  constructor(private readonly lock: Lock) {
+    super("lock.acquire()");
   }
-  next(arg?: unknown): IteratorResult<unknown, Lease> {
+  override next(arg?: unknown): IteratorResult<unknown, Lease> {
     const lock = this.lock;
     if (arg === RESUME) {
       lock.handedTo = null; // the hand-over has reached its task
@@ -39,16 +39,9 @@ class LockAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown>
     lock.waiters.park(runningTask("Lock.acquire()"));
     return PARKED;
   }
-  then(): never {
-    return notAPromise("lock.acquire()");
-  }
-  throw(error: unknown): never {
+  override throw(error: unknown): never {
     // Cancelled after release() handed it the lock but before it ran: pass the lock on.
-    const lock = this.lock;
-    if (lock.handedTo !== null && lock.handedTo === currentTaskOrNull()) {
-      lock.handedTo = null;
-      lock.release();
-    }
+    if (handedToCancelled(this.lock)) this.lock.release();
     throw error;
   }
 }
@@ -90,14 +83,7 @@ export class Lock {
   /** Releases the lock, handing it straight to the longest waiter. */
   release(): void {
     if (!this.held || this.handedTo !== null) throw new RuntimeError("Lock.release(): the lock is not locked");
-    const next = this.waiters.shift();
-    if (next) {
-      this.handedTo = this.owner = next;
-      next.loop.wake(next);
-    } else {
-      this.held = false;
-      this.owner = null;
-    }
+    this.owner = handOff(this);
   }
 
   /** @internal */

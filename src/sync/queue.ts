@@ -9,7 +9,7 @@
  * cancelled while it waits never inserts its item. The same hand-on rule holds
  * for putters woken by a freed slot.
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { QueueEmpty, QueueFull, RuntimeError } from "../core/errors.ts";
@@ -19,16 +19,14 @@ import type { Task } from "../core/task.ts";
 import type { Awaitable } from "../core/types.ts";
 
 /** One waiting `get()` or `put()`: its own object, so it knows whether it was woken. */
-abstract class QueueOp<R> implements Awaitable<R>, Iterator<unknown, R, unknown>, Waitable {
+abstract class QueueOp<R> extends Parking<R> implements Waitable {
   /** Set when a put (get) woke this getter (putter), until it runs. */
   woken = false;
-  constructor(protected readonly queue: Queue<unknown>) {}
-
-  [Symbol.iterator](): this {
-    return this;
+  constructor(protected readonly queue: Queue<unknown>) {
+    super("queue.get() / queue.put()");
   }
 
-  next(arg?: unknown): IteratorResult<unknown, R> {
+  override next(arg?: unknown): IteratorResult<unknown, R> {
     this.woken = false;
     if (this.ready()) return this.complete();
     // Not yet (first call), or another task took the item (slot) first: queue up (again) at the back.
@@ -38,10 +36,7 @@ abstract class QueueOp<R> implements Awaitable<R>, Iterator<unknown, R, unknown>
     return PARKED;
   }
 
-  then(): never {
-    return notAPromise("queue.get() / queue.put()");
-  }
-  throw(error: unknown): never {
+  override throw(error: unknown): never {
     if (this.woken) {
       // Woken for an item (a slot) but cancelled before taking it: wake the next waiter instead.
       this.woken = false;
@@ -100,21 +95,14 @@ class QueuePut extends QueueOp<void> {
 }
 
 /** `join()`: shared and stateless, since every joiner is woken at once. */
-class QueueJoin implements Awaitable<void>, Iterator<unknown, void, unknown> {
-  constructor(private readonly queue: Queue<unknown>) {}
-  [Symbol.iterator](): this {
-    return this;
+class QueueJoin extends Parking<void> {
+  constructor(private readonly queue: Queue<unknown>) {
+    super("queue.join()");
   }
-  next(arg?: unknown): IteratorResult<unknown, void> {
+  override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME || this.queue.unfinished === 0) return DONE_VOID;
     this.queue.joiners.park(runningTask("Queue.join()"));
     return PARKED;
-  }
-  then(): never {
-    return notAPromise("queue.join()");
-  }
-  throw(error: unknown): never {
-    throw error;
   }
 }
 

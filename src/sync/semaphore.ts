@@ -7,7 +7,7 @@
  * wakes the next one. Until a woken waiter has run, the semaphore counts as
  * `locked()`, exactly as CPython's does.
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -18,16 +18,14 @@ import { OnceLease } from "./lock.ts";
 import { checkCount } from "./args.ts";
 
 /** One `acquire()`: its own object, so it knows whether a unit was handed to it. */
-class SemaphoreAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unknown>, Waitable {
+class SemaphoreAcquire extends Parking<Lease> implements Waitable {
   /** Set by `release()` when it hands this waiter a unit, until the waiter runs. */
   handed = false;
-  constructor(private readonly sem: Semaphore) {}
-
-  [Symbol.iterator](): this {
-    return this;
+  constructor(private readonly sem: Semaphore) {
+    super("semaphore.acquire()");
   }
 
-  next(arg?: unknown): IteratorResult<unknown, Lease> {
+  override next(arg?: unknown): IteratorResult<unknown, Lease> {
     const sem = this.sem;
     if (arg === RESUME) {
       this.handed = false;
@@ -46,10 +44,7 @@ class SemaphoreAcquire implements Awaitable<Lease>, Iterator<unknown, Lease, unk
     return PARKED;
   }
 
-  then(): never {
-    return notAPromise("semaphore.acquire()");
-  }
-  throw(error: unknown): never {
+  override throw(error: unknown): never {
     if (this.handed) {
       // Cancelled after release() handed us a unit but before we ran: give it back.
       this.handed = false;

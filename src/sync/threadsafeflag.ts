@@ -1,4 +1,4 @@
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
@@ -20,30 +20,7 @@ import type { Awaitable } from "../core/types.ts";
 export class ThreadSafeFlag implements Waitable {
   private flag = false;
   private waiter: Task | null = null;
-  private readonly waitOp: Awaitable<void> & Iterator<unknown, void, unknown> & { then(): never };
-
-  constructor() {
-    const self = this;
-    this.waitOp = {
-      [Symbol.iterator]() {
-        return this;
-      },
-      next(arg?: unknown): IteratorResult<unknown, void> {
-        if (arg === RESUME || self.flag) {
-          self.flag = false;
-          return DONE_VOID;
-        }
-        self.park(runningTask("ThreadSafeFlag.wait()"));
-        return PARKED;
-      },
-      throw(error: unknown): never {
-        throw error;
-      },
-      then(): never {
-        return notAPromise("flag.wait()");
-      },
-    };
-  }
+  private readonly waitOp = new FlagWait(this);
 
   /** Sets the flag and wakes the waiter, if any (an idle loop too). */
   set(): void {
@@ -51,7 +28,7 @@ export class ThreadSafeFlag implements Waitable {
     const task = this.waiter;
     if (task) {
       this.waiter = null;
-      task.loop.flagWaits--;
+      task.loop.deadlock.flagWaitEnds();
       task.loop.wakeSoon(task);
     }
   }
@@ -60,27 +37,48 @@ export class ThreadSafeFlag implements Waitable {
     this.flag = false;
   }
 
+  /** @internal `wait()`'s first call or resume: clears a set flag and finishes, or parks the running task. */
+  take(resumed: boolean): IteratorResult<unknown, void> {
+    if (resumed || this.flag) {
+      this.flag = false;
+      return DONE_VOID;
+    }
+    this.park(runningTask("ThreadSafeFlag.wait()"));
+    return PARKED;
+  }
+
   /** Waits until the flag is set, then clears it. */
   wait(): Awaitable<void> {
     return this.waitOp;
   }
 
-  private park(task: Task): void {
+  /** @internal */
+  park(task: Task): void {
     if (this.waiter) throw new RuntimeError(`ThreadSafeFlag.wait(): ${this.waiter} is already waiting; only one task may wait at a time`);
     this.waiter = task;
-    task.loop.flagWaits++;
+    task.loop.deadlock.flagWaitBegins();
     task.park(this);
   }
 
   /** @internal */
   cancelWait(task: Task, error: unknown): void {
     this.waiter = null;
-    task.loop.flagWaits--;
+    task.loop.deadlock.flagWaitEnds();
     task.loop.wakeThrow(task, error);
   }
 
   /** @internal */
   describe(): string {
     return "ThreadSafeFlag";
+  }
+}
+
+/** `flag.wait()`: one shared object per flag. */
+class FlagWait extends Parking<void> {
+  constructor(private readonly owner: ThreadSafeFlag) {
+    super("flag.wait()");
+  }
+  override next(arg?: unknown): IteratorResult<unknown, void> {
+    return this.owner.take(arg === RESUME);
   }
 }

@@ -5,10 +5,12 @@
  * straight to the longest waiter, so a task that releases and re-acquires in
  * a loop queues behind the others instead of barging ahead of them.
  */
-import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
-import { currentTaskOrNull, runningTask } from "../core/context.ts";
+import { refuseAwaitOf } from "../core/notapromise.ts";
+import { runningTask } from "../core/context.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
+import { Parking } from "../core/parking.ts";
+import { handOff, handedToCancelled } from "../core/handoff.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable, Coro, Lease } from "../core/types.ts";
@@ -111,13 +113,7 @@ export class ManagedResource<R, A extends unknown[] = []> {
 
   /** @internal gives the resource to the longest waiter, or frees it. */
   passOn(): void {
-    const next = this.waiters.shift();
-    if (next) {
-      this.handedTo = next;
-      next.loop.wake(next);
-    } else {
-      this.held = false;
-    }
+    handOff(this);
   }
 }
 
@@ -139,12 +135,11 @@ class ManagedLease<R> implements ResourceLease<R> {
 }
 
 /** `handle.acquire()`: one stateless object per handle, as `Lock.acquire()` is (see protocol.ts). */
-class HandleAcquire<R> implements Awaitable<ResourceLease<R>>, Iterator<unknown, ResourceLease<R>, unknown> {
-  constructor(private readonly handle: ResourceHandle<R>) {}
-  [Symbol.iterator](): this {
-    return this;
+class HandleAcquire<R> extends Parking<ResourceLease<R>> {
+  constructor(private readonly handle: ResourceHandle<R>) {
+    super("handle.acquire()");
   }
-  next(arg?: unknown): IteratorResult<unknown, ResourceLease<R>> {
+  override next(arg?: unknown): IteratorResult<unknown, ResourceLease<R>> {
     const owner = this.handle.owner;
     if (arg === RESUME) {
       owner.handedTo = null; // the hand-over has reached its task
@@ -158,16 +153,10 @@ class HandleAcquire<R> implements Awaitable<ResourceLease<R>>, Iterator<unknown,
     owner.waiters.park(task);
     return PARKED;
   }
-  then(): never {
-    return notAPromise("handle.acquire()");
-  }
-  throw(error: unknown): never {
+  override throw(error: unknown): never {
     // Cancelled after a release handed it the resource but before it ran: pass it on.
     const owner = this.handle.owner;
-    if (owner.handedTo !== null && owner.handedTo === currentTaskOrNull()) {
-      owner.handedTo = null;
-      owner.passOn();
-    }
+    if (handedToCancelled(owner)) owner.passOn();
     throw error;
   }
 }

@@ -9,6 +9,7 @@ import { getEventLoop } from "../core/defaultloop.ts";
 import { until } from "../core/hostwait.ts";
 import { describeValue, isCoroutine, isThenable } from "../core/host.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
+import { Parking } from "../core/parking.ts";
 import { Loop } from "../core/loop.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
@@ -39,19 +40,16 @@ export interface ScheduleStats {
 }
 
 /** Sleeps the running task until an absolute time on its loop; one reusable object per schedule. */
-class SleepUntil implements Awaitable<void>, Iterator<unknown, void, unknown> {
+class SleepUntil extends Parking<void> {
   deadline = 0;
-  [Symbol.iterator](): this {
-    return this;
+  constructor() {
+    super("schedule()");
   }
-  next(arg?: unknown): IteratorResult<unknown, void> {
+  override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;
     const task = runningTask("schedule()");
     task.loop.sleepTaskUntil(task, this.deadline);
     return PARKED;
-  }
-  throw(error: unknown): never {
-    throw error;
   }
 }
 

@@ -2,32 +2,25 @@
  * `suspend()`: tasko's primitive for "park me until someone says so". A
  * one-shot: once resumed, it stays resumed.
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { runningTask } from "../core/context.ts";
 import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Awaitable } from "../core/types.ts";
 
 /** The awaitable half of a `suspend()` pair; stateless per wait, so one object serves every waiter. */
-class Suspension implements Awaitable<void>, Iterator<unknown, void, unknown> {
+class Suspension extends Parking<void> {
   private resumed = false;
   private readonly waiters = new WaitQueue("suspend");
 
-  [Symbol.iterator](): this {
-    return this;
+  constructor() {
+    super("suspend()[0]");
   }
 
-  next(arg?: unknown): IteratorResult<unknown, void> {
+  override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME || this.resumed) return DONE_VOID;
     this.waiters.park(runningTask("suspend(): the awaitable"));
     return PARKED;
-  }
-
-  then(): never {
-    return notAPromise("suspend()[0]");
-  }
-  throw(error: unknown): never {
-    throw error;
   }
 
   /** The resumer: wakes the waiter(s); later calls, and later waits, find it already resumed. */

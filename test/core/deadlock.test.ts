@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, sleep, RuntimeError, type Coro, type Task } from "taskloop";
+import { run, createTask, sleep, RuntimeError, type Coro, type Task, newEventLoop, Event } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -47,4 +47,14 @@ test("cancelling a task of an await cycle ends both tasks and run settles", { ti
     assert.equal(b.done(), true);
   }, virtual);
   assert.deepEqual([...log].sort(), ["A ends", "B ends"]);
+});
+
+test("runForever rejects with the deadlock report once the stuck tasks' cleanup has run", async () => {
+  const loop = newEventLoop({ clock: "virtual" });
+  const log: string[] = [];
+  loop.createTask(function* () {
+    try { yield* new Event().wait(); } finally { log.push("cleanup ran"); }
+  }(), { name: "stuck" });
+  await assert.rejects(loop.runForever(), (e: unknown) => e instanceof RuntimeError && /deadlock/.test(e.message) && /stuck/.test(e.message));
+  assert.deepEqual(log, ["cleanup ran"]);
 });

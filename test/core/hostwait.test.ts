@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { run, createTask, sleep, until, call, type Coro, type Task } from "taskloop";
+import { run, createTask, sleep, until, call, type Coro, type Task, getEventLoop } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -110,4 +110,37 @@ test("call() of an async function that throws undefined throws exactly undefined
     return yield* catchOf(function* () { return yield* call(async () => { throw undefined; }); });
   }, virtual);
   assert.deepEqual(got, { caught: undefined });
+});
+
+test("until waits for a host promise and types its result", async () => {
+  await run(function* () {
+    const n: number = yield* until(new Promise<number>((r) => setTimeout(() => r(7), 5)));
+    assert.equal(n, 7);
+    try {
+      yield* until(Promise.reject(new Error("nope")));
+      assert.fail("expected rejection");
+    } catch (e) {
+      assert.equal((e as Error).message, "nope");
+    }
+  });
+  assert.throws(() => until(3 as unknown as Promise<number>), /until\(p\): p must be a promise/);
+});
+
+test("call runs host work with a signal and gives its result, sync or async", async () => {
+  await run(function* () {
+    const sync = yield* call((signal) => (signal instanceof AbortSignal ? "sync" : "no signal"));
+    assert.equal(sync, "sync");
+    const asyncValue = yield* call(async () => "async");
+    assert.equal(asyncValue, "async");
+  });
+  assert.throws(() => call("x" as unknown as () => number), TypeError);
+});
+
+test("virtual time does not jump while a task waits on a host promise", async () => {
+  await run(function* () {
+    const loop = getEventLoop();
+    createTask(function* () { yield* sleep(3600); }());
+    yield* until(new Promise((r) => setTimeout(r, 20)));
+    assert.equal(loop.time(), 0);
+  }, virtual);
 });

@@ -138,3 +138,108 @@ test("a waitFor whose work finishes in time leaves the waiting task's signal alo
     assert.equal(me.cancelled(), false);
   }, virtual);
 });
+
+test("waitFor gives the result when it comes in time", async () => {
+  await run(function* () {
+    const v = yield* waitFor(function* () { yield* sleep(1); return "ok"; }(), 2);
+    assert.equal(v, "ok");
+    assert.equal(getEventLoop().time(), 1000);
+  }, virtual);
+});
+
+test("waitFor on timeout cancels the work, waits for its cleanup, then throws TimeoutError", async () => {
+  const log: string[] = [];
+  await run(function* () {
+    const loop = getEventLoop();
+    try {
+      yield* waitFor(function* () {
+        try { yield* sleep(10); } finally { yield* sleep(0.5); log.push(`cleanup done at ${loop.time()}`); }
+      }(), 1);
+    } catch (e) {
+      assert.ok(e instanceof TimeoutError);
+      log.push(`TimeoutError at ${loop.time()}`);
+    }
+  }, virtual);
+  assert.deepEqual(log, ["cleanup done at 1500", "TimeoutError at 1500"]);
+});
+
+test("waitFor still throws TimeoutError when the work swallows the cancellation and returns", async () => {
+  await run(function* () {
+    const work = function* () {
+      try { yield* sleep(10); } catch (e) { if (!isCancelled(e)) throw e; }
+      return "swallowed";
+    };
+    try {
+      yield* waitFor(work(), 1);
+      assert.fail("expected TimeoutError");
+    } catch (e) {
+      assert.ok(e instanceof TimeoutError, String(e));
+    }
+  }, virtual);
+});
+
+test("cancelling the task in waitFor cancels the work too", async () => {
+  let workCancelled = false;
+  await run(function* () {
+    const waiter = createTask(waitFor(function* () {
+      try { yield* sleep(10); } catch (e) { workCancelled = isCancelled(e); throw e; }
+    }(), 5) as Coro<void>);
+    yield* sleep(1);
+    waiter.cancel();
+    try { yield* waiter; } catch (e) { assert.ok(isCancelled(e)); }
+  }, virtual);
+  assert.equal(workCancelled, true);
+});
+
+test("waitFor(aw, null) waits forever and waitForMs takes milliseconds", async () => {
+  await run(function* () {
+    assert.equal(yield* waitFor(function* () { yield* sleep(3600); return 1; }(), null), 1);
+    try {
+      yield* waitForMs(sleep(1), 10);
+      assert.fail("expected TimeoutError");
+    } catch (e) {
+      assert.ok(e instanceof TimeoutError);
+    }
+    assert.equal(getEventLoop().time(), 3600_010);
+  }, virtual);
+});
+
+test("waitFor accepts a task and re-throws the task's own error", async () => {
+  await run(function* () {
+    const t = createTask(function* (): Coro<void> { yield* sleep(0.1); throw new RangeError("bad"); }());
+    try {
+      yield* waitFor(t, 1);
+      assert.fail("expected RangeError");
+    } catch (e) {
+      assert.ok(e instanceof RangeError);
+    }
+  }, virtual);
+});
+
+test("waitFor that timed out still ends cancelled when its task is cancelled while the work cleans up", async () => {
+  // CPython 3.12: the cancellation reaches the work's cleanup too, and waitFor waits for it to end.
+  const log: string[] = [];
+  await run(function* () {
+    function* work() {
+      try { yield* sleep(10); } finally {
+        try { yield* sleep(1); log.push("work cleaned up"); } catch (e) { log.push("work cleanup interrupted"); throw e; }
+      }
+    }
+    const t = createTask(function* () {
+      try { yield* waitFor(work(), 1); } catch (e) { log.push(`waitFor threw ${(e as Error).name}`); throw e; }
+    }());
+    yield* sleep(1.5); // timed out at 1 s; the work's cleanup runs until 2 s
+    t.cancel();
+    try { yield* t; } catch { /* expected */ }
+    assert.equal(t.cancelled(), true);
+    yield* sleep(1); // the work's cleanup goes on by itself
+  }, virtual);
+  assert.deepEqual(log, ["work cleanup interrupted", "waitFor threw CancelledError"]);
+});
+
+test("waitFor(aw, Infinity) waits forever, like null", async () => {
+  await run(function* () {
+    assert.equal(yield* waitFor(function* () { yield* sleep(3600); return 1; }(), Infinity), 1);
+    assert.equal(yield* waitForMs(function* () { yield* sleep(1); return 2; }(), Infinity), 2);
+  }, virtual);
+});
