@@ -39,7 +39,7 @@ class GatherWait extends Parking<unknown[]> implements Waitable {
           if (child.outcome !== SUCCEEDED) this.firstFailed ??= child;
         } else {
           this.remaining++;
-          child.addDoneCallback(this.onChildDone);
+          child.whenDone(this.onChildDone);
         }
       }
       if (this.remaining === 0 || (this.firstFailed && !this.returnExceptions)) return this.results();
@@ -85,10 +85,15 @@ class GatherWait extends Parking<unknown[]> implements Waitable {
   };
 
   private results(): IteratorReturnResult<unknown[]> {
-    for (const child of this.children) if (child.done()) child.retrieved = true;
+    const children = this.children;
+    const n = children.length;
+    for (let i = 0; i < n; i++) {
+      const child = children[i]!;
+      if (child.done()) child.retrieved = true;
+    }
     if (this.firstFailed && !this.returnExceptions) throw this.firstFailed.value;
-    const values: unknown[] = [];
-    for (const child of this.children) values.push(child.value);
+    const values: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) values[i] = children[i]!.value;
     return { value: values, done: true };
   }
 

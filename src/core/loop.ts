@@ -192,9 +192,9 @@ export class Loop {
     this.scheduler.sleep(task, this.clock.now() + ms, wait);
   }
 
-  /** @internal parks the running task in the timer heap until the absolute `deadline` (`schedule`: no drift). */
-  sleepTaskUntil(task: Task, deadline: number): void {
-    this.scheduler.sleep(task, deadline, sleepUntil);
+  /** @internal parks the running task in the timer heap until the absolute `deadline` (`schedule`: no drift); `wait` describes the sleep. */
+  sleepTaskUntil(task: Task, deadline: number, wait: Waitable = sleepUntil): void {
+    this.scheduler.sleep(task, deadline, wait);
   }
 
   /** @internal parks `task` until `thenable` settles; `controller` is aborted if it is cancelled. */

@@ -29,6 +29,12 @@ export class Scheduler {
   selfCancel: CancelledError | null = null;
   /** Tasks a ThreadSafeFlag woke during the current step; they join the ready queue when it ends. */
   private readonly afterStep: Task[] = [];
+  /**
+   * The deadlines of the timer-woken tasks in the ready queue, in queue order
+   * (from `wokenHead` on), so their lateness is measured as they run.
+   */
+  private readonly wokenDeadlines: number[] = [];
+  private wokenHead = 0;
   /** How many entries of the current round are still to run (a slice ended in its middle). */
   private roundLeft = 0;
 
@@ -120,7 +126,7 @@ export class Scheduler {
             if ((this.afterStep.length !== 0 || lifecycle.state === "stopping") && this.afterInterrupt()) break outer;
             continue;
           }
-          timing.recordLateness(entry as Task);
+          timing.recordLateness(entry as Task, this.nextWokenDeadline());
         }
         const task = entry as Task;
         this.step(task);
@@ -157,7 +163,7 @@ export class Scheduler {
       ready.compact();
       timers.compact();
       if (timers.size > 0 && loop.clock.virtual && loop.deadlock.hostWaits === 0) {
-        loop.clock.jumpTo(timers.peek()!.deadline); // and begin again, as a new round
+        loop.clock.jumpTo(timers.peekDeadline()); // and begin again, as a new round
         continue;
       }
       this.idle();
@@ -167,10 +173,9 @@ export class Scheduler {
 
   /** Nothing is ready: wait for the next timer (host timer), for the host, or report a deadlock. */
   private idle(): void {
-    const next = this.timers.peek();
-    if (next !== undefined) {
+    if (this.timers.size > 0) {
       // On the virtual clock a host wait is pending (else the clock would have jumped); its settlement wakes the loop.
-      if (!this.loop.clock.virtual) this.loop.pacing.waitForTimer(next.deadline - this.loop.clock.now());
+      if (!this.loop.clock.virtual) this.loop.pacing.waitForTimer(this.timers.peekDeadline() - this.loop.clock.now());
       return;
     }
     this.loop.deadlock.idle();
@@ -179,13 +184,25 @@ export class Scheduler {
   private fireDueTimers(): void {
     const timers = this.timers;
     const now = this.loop.clock.now();
-    let top = timers.peek();
-    while (top !== undefined && top.deadline <= now) {
-      timers.pop();
-      top.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
-      this.wakeWith(top, RESUME);
-      top = timers.peek();
+    while (timers.size > 0) {
+      const deadline = timers.peekDeadline();
+      if (deadline > now) break;
+      const task = timers.pop();
+      task.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
+      this.wokenDeadlines.push(deadline);
+      this.wakeWith(task, RESUME);
     }
+  }
+
+  /** The deadline of the timer-woken task the ready queue gives next. */
+  private nextWokenDeadline(): number {
+    const deadlines = this.wokenDeadlines;
+    const deadline = deadlines[this.wokenHead++]!;
+    if (this.wokenHead === deadlines.length) {
+      deadlines.length = 0;
+      this.wokenHead = 0;
+    }
+    return deadline;
   }
 
   /**
@@ -287,7 +304,7 @@ export class Scheduler {
       this.selfCancel = null;
     }
     this.loop.live.remove(task);
-    const awaited = (task.waiters !== null && task.waiters.length > 0) || task.extras?.callbacks != null || task.retrieved;
+    const awaited = (task.waiters !== null && task.waiters.length > 0) || task.hasDoneCallbacks() || task.retrieved;
     task.settle(outcome, value);
     // Nobody waits for it yet: the rest of the round may still retrieve the error.
     if (outcome === FAILED && !awaited) this.loop.errors.unretrieved.push(task);

@@ -14,9 +14,13 @@
  * of several steps held one long step (or a GC pause) and we cannot tell
  * whose: it is charged to nobody (blaming the last task would point at an
  * innocent one), and after a blocking step every step is timed alone for a
- * while, so that the next one is charged where it belongs.
+ * while, so that the next one is charged where it belongs. On a busy machine
+ * the loop is also preempted for several milliseconds at a time, which looks
+ * the same from here: so a long window counts as a blocking step only when
+ * the process spent most of it on the CPU (where the host can tell), or when
+ * it is longer than preemptions are.
  */
-import { realNow } from "./host.ts";
+import { cpuNow, realNow } from "./host.ts";
 import { NOT_QUEUED, type Task } from "./task.ts";
 import type { Loop } from "./loop.ts";
 import type { SlowStepInfo } from "./types.ts";
@@ -32,6 +36,10 @@ const LONG_WINDOW_MS = 1;
  */
 const EXACT_AFTER_MS = 5;
 const EXACT_FOR_MS = 5_000;
+/** A window longer than this held a blocking step even if the process was preempted meanwhile. */
+const SURELY_BLOCKED_MS = 50;
+/** The share of a long window the process must have computed through for it to count as a blocking step. */
+const COMPUTED_SHARE = 0.9;
 /** The first steps of every slice are timed alone. */
 const EXACT_STEPS_PER_SLICE = 16;
 
@@ -55,6 +63,8 @@ export class StepTiming {
   private exactUntil = -Infinity;
   /** Virtual milliseconds `blockFor` added to the steps not yet charged. */
   private blockedMs = 0;
+  /** CPU time (cpuNow) when the slice began. */
+  private sliceCpu = 0;
 
   constructor(
     private readonly loop: Loop,
@@ -63,6 +73,7 @@ export class StepTiming {
   ) {}
 
   startSlice(): void {
+    if (cpuNow !== null) this.sliceCpu = cpuNow();
     this.start = realNow();
     this.exactSteps = EXACT_STEPS_PER_SLICE;
     this.size = this.left = 1;
@@ -92,9 +103,9 @@ export class StepTiming {
    * How late a timer-woken task runs after its deadline, measured as its step
    * starts: a task woken on time but stuck behind a slow step still ran late.
    */
-  recordLateness(task: Task): void {
+  recordLateness(task: Task, deadline: number): void {
     task.heapIndex = NOT_QUEUED;
-    const lateUs = Math.round((this.loop.time() - task.deadline) * 1000);
+    const lateUs = Math.round((this.loop.time() - deadline) * 1000);
     task.lateUs = lateUs;
     if (lateUs > task.maxLateUs) task.maxLateUs = lateUs;
   }
@@ -106,12 +117,13 @@ export class StepTiming {
    */
   private charge(task: Task, count: number, start: number, end: number): void {
     let elapsed = end - start;
-    if (this.blockedMs !== 0) {
-      elapsed += this.blockedMs;
+    const blocked = this.blockedMs;
+    if (blocked !== 0) {
+      elapsed += blocked;
       this.blockedMs = 0;
     }
     if (count > 1 && elapsed > LONG_WINDOW_MS) {
-      if (elapsed > EXACT_AFTER_MS) this.exactUntil = end + EXACT_FOR_MS;
+      if (elapsed > EXACT_AFTER_MS && (blocked !== 0 || this.heldTheCpu(elapsed))) this.exactUntil = end + EXACT_FOR_MS;
       this.window = 1;
       return;
     }
@@ -128,6 +140,11 @@ export class StepTiming {
       const jittered = target * (0.75 + 0.5 * Math.random());
       this.window = jittered >= MAX_WINDOW ? MAX_WINDOW : jittered < 1 ? 1 : jittered | 0;
     }
+  }
+
+  /** Whether a long window of `elapsed` ms held a blocking step rather than a preemption (see the top of this file). */
+  private heldTheCpu(elapsed: number): boolean {
+    return cpuNow === null || elapsed > SURELY_BLOCKED_MS || cpuNow() - this.sliceCpu >= elapsed * COMPUTED_SHARE;
   }
 
   private reportSlowStep(task: Task, durationMs: number): void {

@@ -1,18 +1,20 @@
 /**
  * The timer queue: a binary min-heap ordered by (deadline, sequence), so
  * equal deadlines fire in the order they were set. Entries are the sleeping
- * tasks themselves (no allocation per sleep); each entry
- * remembers its slot, so a cancelled sleep leaves the heap in O(log n).
+ * tasks themselves (no allocation per sleep); each entry remembers its slot,
+ * so a cancelled sleep leaves the heap in O(log n). The deadlines and
+ * sequence numbers live here, in arrays of plain numbers beside the entries,
+ * not on the tasks: a double field on every task would cost it a heap box.
  */
 export interface TimerEntry {
-  deadline: number;
-  seq: number;
-  /** Position in the heap array, -1 when not in it (a Task uses the negative values as tags: see Task.heapIndex). */
+  /** Position in the heap, -1 when not in it (a Task uses the negative values as tags: see Task.heapIndex). */
   heapIndex: number;
 }
 
 export class TimerHeap<E extends TimerEntry> {
   private items: E[] = [];
+  private deadlines: number[] = [];
+  private seqs: number[] = [];
   private nextSeq = 0;
   /** The most entries held since the last compact(): a JS array keeps its peak storage after pops. */
   private peak = 0;
@@ -25,13 +27,22 @@ export class TimerHeap<E extends TimerEntry> {
     return this.items[0];
   }
 
+  /** The soonest deadline (the heap must not be empty). */
+  peekDeadline(): number {
+    return this.deadlines[0]!;
+  }
+
+  /** The deadline of an entry in the heap. */
+  deadlineOf(entry: E): number {
+    return this.deadlines[entry.heapIndex]!;
+  }
+
   push(entry: E, deadline: number): void {
-    entry.deadline = deadline;
-    entry.seq = this.nextSeq++;
     const i = this.items.length;
     this.items.push(entry);
+    this.deadlines.push(deadline);
+    this.seqs.push(this.nextSeq++);
     if (i >= this.peak) this.peak = i + 1;
-    entry.heapIndex = i;
     this.up(i);
   }
 
@@ -49,61 +60,68 @@ export class TimerHeap<E extends TimerEntry> {
   compact(): void {
     if (this.peak > 1024 && this.items.length * 4 < this.peak) {
       this.items = this.items.slice();
+      this.deadlines = this.deadlines.slice();
+      this.seqs = this.seqs.slice();
       this.peak = this.items.length;
     }
   }
 
-  entries(): readonly E[] {
-    return this.items;
-  }
-
   private removeAt(i: number): void {
-    const items = this.items;
-    const removed = items[i]!;
-    removed.heapIndex = -1;
+    const { items, deadlines, seqs } = this;
+    items[i]!.heapIndex = -1;
     const last = items.pop()!;
+    const lastDeadline = deadlines.pop()!;
+    const lastSeq = seqs.pop()!;
     if (i < items.length) {
       items[i] = last;
+      deadlines[i] = lastDeadline;
+      seqs[i] = lastSeq;
       last.heapIndex = i;
       this.down(i);
       this.up(last.heapIndex);
     }
   }
 
-  private static before(a: TimerEntry, b: TimerEntry): boolean {
-    return a.deadline < b.deadline || (a.deadline === b.deadline && a.seq < b.seq);
+  private before(i: number, j: number): boolean {
+    const a = this.deadlines[i]!;
+    const b = this.deadlines[j]!;
+    return a < b || (a === b && this.seqs[i]! < this.seqs[j]!);
+  }
+
+  private swap(i: number, j: number): void {
+    const { items, deadlines, seqs } = this;
+    const e = items[i]!;
+    const d = deadlines[i]!;
+    const s = seqs[i]!;
+    items[i] = items[j]!;
+    deadlines[i] = deadlines[j]!;
+    seqs[i] = seqs[j]!;
+    items[j] = e;
+    deadlines[j] = d;
+    seqs[j] = s;
+    items[i]!.heapIndex = i;
+    e.heapIndex = j;
   }
 
   private up(i: number): void {
-    const items = this.items;
-    const entry = items[i]!;
+    this.items[i]!.heapIndex = i;
     while (i > 0) {
-      const parentIndex = (i - 1) >> 1;
-      const parent = items[parentIndex]!;
-      if (!TimerHeap.before(entry, parent)) break;
-      items[i] = parent;
-      parent.heapIndex = i;
-      i = parentIndex;
+      const parent = (i - 1) >> 1;
+      if (!this.before(i, parent)) break;
+      this.swap(i, parent);
+      i = parent;
     }
-    items[i] = entry;
-    entry.heapIndex = i;
   }
 
   private down(i: number): void {
-    const items = this.items;
-    const n = items.length;
-    const entry = items[i]!;
+    const n = this.items.length;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
-      if (child + 1 < n && TimerHeap.before(items[child + 1]!, items[child]!)) child++;
-      const c = items[child]!;
-      if (!TimerHeap.before(c, entry)) break;
-      items[i] = c;
-      c.heapIndex = i;
+      if (child + 1 < n && this.before(child + 1, child)) child++;
+      if (!this.before(child, i)) break;
+      this.swap(i, child);
       i = child;
     }
-    items[i] = entry;
-    entry.heapIndex = i;
   }
 }

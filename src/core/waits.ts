@@ -12,11 +12,16 @@ export function cancelSleep(task: Task, error: unknown): void {
   task.loop.wakeThrow(task, error);
 }
 
-/** What a task sleeping until an absolute time waits on (`schedule`: no drift). */
+/** Words for a sleep until `deadline` on the loop's clock. */
+export function describeSleepUntil(deadline: number): string {
+  return `sleep until ${Math.round(deadline * 1000) / 1000} ms`;
+}
+
+/** What a task sleeping until an absolute time waits on, when the caller gives no wait of its own. */
 export const sleepUntil: Waitable = {
   cancelWait: cancelSleep,
   describe(task: Task): string {
-    return `sleep until ${Math.round(task.deadline * 1000) / 1000} ms`;
+    return task.heapIndex >= 0 ? describeSleepUntil(task.loop.scheduler.timers.deadlineOf(task)) : "sleep until a deadline";
   },
 };
 

@@ -8,7 +8,8 @@ import { runningTask } from "../core/context.ts";
 import { getEventLoop } from "../core/defaultloop.ts";
 import { until } from "../core/hostwait.ts";
 import { describeValue, isCoroutine, isThenable } from "../core/host.ts";
-import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
+import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { cancelSleep, describeSleepUntil } from "../core/waits.ts";
 import { Parking } from "../core/parking.ts";
 import { Loop } from "../core/loop.ts";
 import type { Task } from "../core/task.ts";
@@ -40,7 +41,7 @@ export interface ScheduleStats {
 }
 
 /** Sleeps the running task until an absolute time on its loop; one reusable object per schedule. */
-class SleepUntil extends Parking<void> {
+class SleepUntil extends Parking<void> implements Waitable {
   deadline = 0;
   constructor() {
     super("schedule()");
@@ -48,8 +49,14 @@ class SleepUntil extends Parking<void> {
   override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;
     const task = runningTask("schedule()");
-    task.loop.sleepTaskUntil(task, this.deadline);
+    task.loop.sleepTaskUntil(task, this.deadline, this);
     return PARKED;
+  }
+  cancelWait(task: Task, error: unknown): void {
+    cancelSleep(task, error);
+  }
+  describe(): string {
+    return describeSleepUntil(this.deadline);
   }
 }
 
