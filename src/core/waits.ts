@@ -12,6 +12,20 @@ export function cancelSleep(task: Task, error: unknown): void {
   task.loop.wakeThrow(task, error);
 }
 
+/**
+ * @internal @deprecated what a sleeping task waited on before parking.ts:
+ * kept for code that extends it; new awaitables extend Parking and call
+ * `cancelSleep` in their `cancelWait`.
+ */
+export class SleepWait implements Waitable {
+  cancelWait(task: Task, error: unknown): void {
+    cancelSleep(task, error);
+  }
+  describe(task: Task): string {
+    return sleepUntil.describe(task);
+  }
+}
+
 /** Words for a sleep until `deadline` on the loop's clock. */
 export function describeSleepUntil(deadline: number): string {
   return `sleep until ${Math.round(deadline * 1000) / 1000} ms`;
@@ -47,7 +61,7 @@ export function waitHost(task: Task, thenable: PromiseLike<unknown>, controller:
  * lets go of the task and the AbortController: a cancelled wait leaves only
  * this small husk behind.
  */
-class HostWait implements Waitable {
+export class HostWait implements Waitable {
   readonly hostWait = true;
   constructor(
     private task: Task | null,
