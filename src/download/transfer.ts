@@ -15,6 +15,9 @@ import { contentLength, contentRange, validatorOf } from "./response.ts";
 import { sinkFor, type Sink } from "./sinks.ts";
 import { StallWatch } from "./stall.ts";
 
+/** The abort reason of an abandoned attempt (made once: an Error captures a stack). */
+const ABANDONED = new Error("download attempt abandoned");
+
 /** @internal how long to wait before retry number `n` (1, 2, …): 0.25 s, doubling, at most 4 s. */
 export function retryDelayMs(n: number): number {
   return Math.min(250 * 2 ** (n - 1), 4000);
@@ -59,15 +62,20 @@ export class Transfer {
       for (;;) {
         const controller = new AbortController();
         const watch = new StallWatch(req.chunkTimeoutMs, () => controller.abort(new Error("stalled")));
+        let complete = false;
         try {
           yield* this.attempt(controller.signal, watch);
+          complete = true;
           break;
         } catch (error) {
           if (!(error instanceof Failure) || !error.transient || this.retried >= req.retries) throw error;
           this.retried++;
         } finally {
           watch.stop();
-          controller.abort(); // frees the connection if the body was not read to its end
+          // Closes the connection of an attempt that failed or was cancelled. A
+          // body read to its end has already given its connection back to the
+          // pool, and aborting then would only cost time.
+          if (!complete) controller.abort(ABANDONED);
         }
         yield* sleepMs(retryDelayMs(this.retried));
       }
