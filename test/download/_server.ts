@@ -139,6 +139,20 @@ export function wrongLength(body: Buffer, declared: number): Handler {
   };
 }
 
+/** Sends the headers and the first `n` bytes, waits for `gate`, then sends the rest. */
+export function gated(body: Buffer, n: number, gate: Promise<void>): Handler {
+  return (_req, res) => {
+    res.writeHead(200, { "content-length": String(body.length) });
+    res.write(body.subarray(0, n));
+    void gate.then(() => res.end(body.subarray(n)));
+  };
+}
+
+/** Answers only once `gate` resolves, with `body`. */
+export function after(gate: Promise<void>, body: Buffer): Handler {
+  return (_req, res) => void gate.then(() => res.writeHead(200, { "content-length": String(body.length) }).end(body));
+}
+
 /** Never answers at all. */
 export const hang: Handler = () => {};
 
