@@ -26,8 +26,11 @@
  * ```
  */
 export class DownloadError extends Error {
+  /** Always `"DownloadError"`. */
   override name = "DownloadError";
+  /** The HTTP status of the last response, or `null` when none arrived. */
   readonly status: number | null;
+  /** The URL as it was passed to `download`. */
   readonly url: string;
 
   constructor(message: string, details: { status: number | null; url: string; cause?: unknown }) {

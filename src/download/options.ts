@@ -56,7 +56,9 @@ export interface CommonDownloadOptions {
  * ```
  */
 export interface MemoryDownloadOptions extends CommonDownloadOptions {
+  /** Not given: the body is kept in memory. */
   outfile?: undefined;
+  /** Not given: the body is kept in memory. */
   chunkCallback?: undefined;
 }
 
@@ -73,6 +75,7 @@ export interface MemoryDownloadOptions extends CommonDownloadOptions {
 export interface FileDownloadOptions extends CommonDownloadOptions {
   /** Where the body goes; written to a temporary file beside it and renamed into place when complete. */
   outfile: string;
+  /** Not with `outfile`: a download goes either to a file or to a callback. */
   chunkCallback?: undefined;
 }
 
@@ -89,6 +92,7 @@ export interface FileDownloadOptions extends CommonDownloadOptions {
 export interface StreamDownloadOptions extends CommonDownloadOptions {
   /** Gets the body piece by piece; see `ChunkCallback`. */
   chunkCallback: ChunkCallback;
+  /** Not with `chunkCallback`: a download goes either to a file or to a callback. */
   outfile?: undefined;
 }
 
