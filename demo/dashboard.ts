@@ -6,8 +6,8 @@
 // Without a terminal (CI, a pipe) it runs for `--seconds N` (default 5) and
 // prints a plain-text snapshot once a second.
 import readline from "node:readline";
-import { run, createTask, getEventLoop, sleep, Event, type Coro, type Task, type TaskInfo } from "taskloop";
-import { DHT22, OSError, Pin, Pushbutton } from "taskloop/device";
+import { run, createTask, getEventLoop, sleep, Event, type Coro, type TaskInfo } from "taskloop";
+import { PicoDemo } from "./device.ts";
 
 // ---- options ----
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -17,86 +17,10 @@ if (!(seconds > 0)) {
   console.error(`--seconds needs a positive number, got ${process.argv[secondsArg + 1]}`);
   process.exit(2);
 }
-const SLOW_STEP_MS = 50; // the sensor read (~5 ms) stays under it; `h` (150 ms) does not
 
-// ---- the board ----
-const led = new Pin("LED", Pin.OUT, null, { historyLimit: 100 });
-const buttonPin = new Pin(14, Pin.IN, Pin.PULL_UP);
-const sensor = new DHT22(new Pin(15));
-let reading = "no reading yet";
-let presses = 0;
-
-// ---- the log: recent lines, stamped with the loop's time ----
-const logLines: string[] = [];
-let printed = 0; // lines already shown by a plain-text snapshot
-function log(line: string): void {
-  logLines.push(`${(getEventLoop().time() / 1000).toFixed(1).padStart(6)} s  ${line}`);
-  if (logLines.length > 200) {
-    logLines.splice(0, 100);
-    printed = Math.max(0, printed - 100);
-  }
-}
-
-// ---- the device program: the tasks the table shows ----
-function* blink(): Coro<void> {
-  try {
-    for (;;) {
-      led.toggle();
-      yield* sleep(0.5);
-    }
-  } finally {
-    led.off();
-  }
-}
-
-function* readSensor(): Coro<void> {
-  for (;;) {
-    try {
-      sensor.measure(); // blocks ~5 ms of CPU, like the real sensor
-      reading = `${sensor.temperature().toFixed(1)} °C  ${sensor.humidity().toFixed(1)} %`;
-    } catch (e) {
-      if (!(e instanceof OSError)) throw e;
-      reading = `read failed (${e.message})`;
-      log(`sensor: ${e.message}, will retry in 2 s`);
-    }
-    yield* sleep(2);
-  }
-}
-
-function* reportUptime(): Coro<void> {
-  for (;;) {
-    yield* sleep(10);
-    log(`uptime ${Math.round(getEventLoop().time() / 1000)} s, ${presses} presses`);
-  }
-}
-
-/** What `h` starts: one step that holds the loop for 150 ms, so the slow-step report fires. */
-function* hog(): Coro<void> {
-  const until = performance.now() + 150;
-  while (performance.now() < until) {
-    // Busy: every other task waits, and their timers run late.
-  }
-  yield* sleep(0);
-}
-
-/** A finger on the button: pressed for `holdSeconds`, then let go. */
-function* press(holdSeconds: number): Coro<void> {
-  buttonPin.drive(0);
-  yield* sleep(holdSeconds);
-  buttonPin.drive(1);
-}
-
-let blinkTask: Task<void> | null = null;
-function toggleBlink(): void {
-  if (blinkTask === null) {
-    blinkTask = createTask(blink(), { name: "blink" });
-    log("long press: blink started");
-  } else {
-    blinkTask.cancel();
-    blinkTask = null;
-    log("long press: blink stopped, LED off");
-  }
-}
+// ---- the board: the device program shared with the web page (demo/device.ts) ----
+const device = new PicoDemo();
+let printed = 0; // lines (counted as in `device.logged`) already shown by a plain-text snapshot
 
 // ---- drawing ----
 function fmt(ms: number): string {
@@ -114,11 +38,11 @@ function table(tasks: TaskInfo[]): string[] {
 }
 
 function board(): string {
-  const up = Math.floor(getEventLoop().time() / 1000);
+  const up = device.uptimeSeconds();
   const clock = `${Math.floor(up / 60)}:${String(up % 60).padStart(2, "0")}`;
-  const ledText = led.value() ? "● on " : "○ off";
-  const buttonText = buttonPin.value() === 0 ? "▼ down" : "▲ up  ";
-  return `LED ${ledText}   button ${buttonText} (presses: ${presses})   DHT22 ${reading}   uptime ${clock}`;
+  const ledText = device.led.value() ? "● on " : "○ off";
+  const buttonText = device.buttonPin.value() === 0 ? "▼ down" : "▲ up  ";
+  return `LED ${ledText}   button ${buttonText} (presses: ${device.presses})   DHT22 ${device.reading}   uptime ${clock}`;
 }
 
 const KEYS = "keys: b press   l long-press (blink on/off)   f fail next sensor read   h block the loop 150 ms   q quit";
@@ -126,7 +50,7 @@ const KEYS = "keys: b press   l long-press (blink on/off)   f fail next sensor r
 function screen(): string {
   const width = process.stdout.columns ?? 100;
   const lines = ["taskloop dashboard: a simulated Pico 2 W", "", board(), "", ...table(getEventLoop().tasks()), "", "recent log:"];
-  const recent = logLines.slice(-8);
+  const recent = device.log.slice(-8);
   lines.push(...recent, ...Array<string>(8 - recent.length).fill(""), "", KEYS);
   // Home, then each line cleared to its end: redraws without flicker.
   return "\x1b[H" + lines.map((l) => l.slice(0, width - 1) + "\x1b[K").join("\n") + "\x1b[J";
@@ -146,7 +70,8 @@ function* printSnapshots(quit: Event): Coro<void> {
     const end = next >= seconds;
     yield* sleep((end ? seconds : next) - loop.time() / 1000);
     const out = [`--- snapshot at ${(getEventLoop().time() / 1000).toFixed(1)} s`, board(), ...table(getEventLoop().tasks())];
-    for (; printed < logLines.length; printed++) out.push(`log: ${logLines[printed]!.trim()}`);
+    const first = device.logged - device.log.length; // what `device.log[0]` is, counted as in `logged`
+    for (printed = Math.max(printed, first); printed < device.logged; printed++) out.push(`log: ${device.log[printed - first]!.trim()}`);
     console.log(out.join("\n"));
     if (end) return quit.set();
   }
@@ -155,31 +80,21 @@ function* printSnapshots(quit: Event): Coro<void> {
 // ---- keys ----
 function onKey(name: string | undefined, ctrl: boolean, quit: Event): void {
   if (name === "q" || (ctrl && name === "c")) quit.set();
-  else if (name === "b") createTask(press(0.1), { name: "finger" });
-  else if (name === "l") createTask(press(1.2), { name: "finger" });
-  else if (name === "f") {
-    sensor.failNext();
-    log("key f: the next sensor read will fail");
-  } else if (name === "h") createTask(hog(), { name: "hog" });
+  else if (name === "b") device.press();
+  else if (name === "l") device.longPress();
+  else if (name === "f") device.failNextRead();
+  else if (name === "h") device.blockLoop();
 }
 
 function* main(): Coro<void> {
   const loop = getEventLoop();
-  loop.setExceptionHandler((_loop, context) => log(`${context.message}: ${String(context.exception)}`));
   const quit = new Event();
-
-  const button = new Pushbutton(buttonPin)
-    .press(() => void log(`button pressed (${++presses})`))
-    .double(() => log("double click"))
-    .long(toggleBlink);
-  blinkTask = createTask(blink(), { name: "blink" });
-  createTask(readSensor(), { name: "sensor" });
-  createTask(reportUptime(), { name: "uptime" });
+  device.start();
   if (!interactive) {
     createTask(printSnapshots(quit), { name: "snapshot" });
-    log(`no terminal: running for ${seconds} s`);
+    device.note(`no terminal: running for ${seconds} s`);
     yield* quit.wait();
-    button.deinit();
+    device.stop();
     return;
   }
 
@@ -197,7 +112,7 @@ function* main(): Coro<void> {
   process.stdin.on("keypress", keypress);
   process.stdout.write("\x1b[?1049h\x1b[?25l\x1b[2J"); // alternate screen, hide the cursor, clear
   createTask(drawScreen(), { name: "screen" });
-  log("ready: press b, l, f, h or q");
+  device.note("ready: press b, l, f, h or q");
   try {
     yield* quit.wait();
   } finally {
@@ -205,12 +120,9 @@ function* main(): Coro<void> {
     process.stdin.setRawMode(false);
     process.stdin.pause();
     process.stdout.write("\x1b[?25h\x1b[?1049l"); // cursor back, leave the alternate screen
-    button.deinit();
+    device.stop();
   }
-  console.log(`dashboard: ran ${(loop.time() / 1000).toFixed(1)} s, ${presses} button presses`);
+  console.log(`dashboard: ran ${(loop.time() / 1000).toFixed(1)} s, ${device.presses} button presses`);
 }
 
-await run(main(), {
-  slowStepMs: SLOW_STEP_MS,
-  onSlowStep: ({ task, durationMs }) => log(`slow step: ${task.name} held the loop ${durationMs.toFixed(0)} ms (limit ${SLOW_STEP_MS} ms)`),
-});
+await run(main(), device.runOptions());
