@@ -85,7 +85,8 @@ class Release implements Iterator<unknown, void, unknown>, Waitable {
  */
 export function wait<A extends Task<unknown>>(tasks: Iterable<A>, options?: WaitOptions): Awaitable<[done: Set<A>, pending: Set<A>]> {
   if (tasks instanceof Task || isCoroutine(tasks) || typeof tasks !== "object" || tasks === null || !(Symbol.iterator in tasks)) {
-    throw new TypeError(`wait(tasks): tasks must be an array (or other iterable) of tasks, got ${describeValue(tasks)}${tasks instanceof Task ? ": write wait([task])" : ""}`);
+    const hint = tasks instanceof Task ? ": write wait([task])" : isCoroutine(tasks) ? " (a generator of tasks cannot be told from a coroutine: spread it, wait([...tasks]))" : "";
+    throw new TypeError(`wait(tasks): tasks must be an array (or other iterable) of tasks, got ${describeValue(tasks)}${hint}`);
   }
   const set = new Set<A>();
   let i = 0;
