@@ -144,7 +144,7 @@ test("wait takes any iterable of tasks, and a generator's tasks spread into an a
   check("iterator_and_generator_of_tasks", function* (print, clock) {
     const a = createTask(sleeper(print, clock, 0.1, "a"), { name: "a" });
     const b = createTask(sleeper(print, clock, 0.2, "b"), { name: "b" });
-    let [done, pending] = yield* wait([b, a][Symbol.iterator]());
+    const [done, pending] = yield* wait([b, a][Symbol.iterator]());
     print("done", names(done), "pending", names(pending));
     function* func(i: number): Coro<number> {
       return i;
@@ -152,8 +152,8 @@ test("wait takes any iterable of tasks, and a generator's tasks spread into an a
     function* tasks(): Generator<Task<number>> {
       for (let i = 0; i < 3; i++) yield createTask(func(i), { name: `t${i}` });
     }
-    [done, pending] = yield* wait([...tasks()]);
-    print("done", names(done), "pending", names(pending));
+    const [done2, pending2] = yield* wait([...tasks()]);
+    print("done", names(done2), "pending", names(pending2));
   }));
 
 test("cancelling the waiting task leaves the tasks it waited for running", () =>
