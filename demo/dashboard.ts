@@ -6,7 +6,8 @@
 // Without a terminal (CI, a pipe) it runs for `--seconds N` (default 5) and
 // prints a plain-text snapshot once a second.
 import readline from "node:readline";
-import { run, createTask, getEventLoop, sleep, Event, type Coro, type Task, type TaskInfo } from "taskloop";
+import { createTask, getEventLoop, sleep, Event, type Coro, type Task, type TaskInfo } from "taskloop";
+import { runMain } from "taskloop/node";
 import { DHT22, OSError, Pin, Pushbutton } from "taskloop/device";
 
 // ---- options ----
@@ -210,7 +211,7 @@ function* main(): Coro<void> {
   console.log(`dashboard: ran ${(loop.time() / 1000).toFixed(1)} s, ${presses} button presses`);
 }
 
-await run(main(), {
+await runMain(main(), {
   slowStepMs: SLOW_STEP_MS,
   onSlowStep: ({ task, durationMs }) => log(`slow step: ${task.name} held the loop ${durationMs.toFixed(0)} ms (limit ${SLOW_STEP_MS} ms)`),
 });

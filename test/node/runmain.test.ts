@@ -82,3 +82,20 @@ test("an error that ends the main task is printed with the task's name and the e
   assert.equal(e.code, 1, e.stderr);
   assert.match(e.stderr, /taskloop: task main failed:\nError: sensor failed\n\s+at readSensor/);
 });
+
+test("Ctrl-C on examples/pico/04-blink-forever.ts leaves the LED off and says so", async () => {
+  const file = fileURLToPath(new URL("../../examples/pico/04-blink-forever.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", file], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  const sawLedOn = new Promise<void>((resolve) =>
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+      if (stdout.includes("LED on")) resolve();
+    }),
+  );
+  const code = new Promise<number | null>((resolve) => child.on("close", (c) => resolve(c)));
+  await sawLedOn;
+  child.kill("SIGINT");
+  assert.equal(await code, 130);
+  assert.match(stdout, /LED is off\n$/);
+});
