@@ -10,7 +10,7 @@ export interface Job {
   flag: SharedArrayBuffer;
 }
 
-/** @internal where the worker keeps the running job's signal */
+/** @internal where the worker keeps the function that makes the running job's signal */
 export const SIGNAL_SLOT = Symbol.for("taskloop.toThread.signal");
 
 /**
@@ -36,5 +36,5 @@ export const SIGNAL_SLOT = Symbol.for("taskloop.toThread.signal");
  * ```
  */
 export function jobSignal(): AbortSignal {
-  return (globalThis as { [SIGNAL_SLOT]?: AbortSignal })[SIGNAL_SLOT] ?? new AbortController().signal;
+  return (globalThis as { [SIGNAL_SLOT]?: () => AbortSignal })[SIGNAL_SLOT]?.() ?? new AbortController().signal;
 }

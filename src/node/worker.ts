@@ -15,9 +15,10 @@ const POLL_MS = 10;
  * An AbortSignal whose `aborted` reads the flag the loop's thread sets: a
  * CPU-bound loop that checks `signal.aborted` (or calls `throwIfAborted()`)
  * sees the cancellation at once, without yielding to the worker's event
- * loop; an async job hears the `abort` event within POLL_MS.
+ * loop; an async job hears the `abort` event within POLL_MS. Made only when
+ * the job asks for it (jobSignal()), so a job that never looks costs nothing.
  */
-function sharedSignal(flag: Int32Array): { signal: AbortSignal; stop: () => void } {
+function sharedSignal(flag: Int32Array, onEnd: (stop: () => void) => void): AbortSignal {
   const controller = new AbortController();
   let aborted = false; // not controller.signal.aborted: the getter below shadows it
   const check = (): boolean => {
@@ -37,7 +38,8 @@ function sharedSignal(flag: Int32Array): { signal: AbortSignal; stop: () => void
   });
   const timer = setInterval(check, POLL_MS);
   timer.unref();
-  return { signal, stop: () => clearInterval(timer) };
+  onEnd(() => clearInterval(timer));
+  return signal;
 }
 
 /**
@@ -73,13 +75,14 @@ export default async function runJob(job: Job): Promise<unknown> {
     const names = Object.keys(mod).filter((k) => typeof mod[k] === "function");
     throw new TypeError(`toThread: ${job.module} has no exported function ${JSON.stringify(job.exportName)} (its exported functions: ${names.join(", ") || "none"})`);
   }
-  const { signal, stop } = sharedSignal(new Int32Array(job.flag));
-  const slot = globalThis as { [SIGNAL_SLOT]?: AbortSignal | undefined };
-  slot[SIGNAL_SLOT] = signal;
+  let signal: AbortSignal | null = null;
+  let stop: (() => void) | null = null;
+  const slot = globalThis as { [SIGNAL_SLOT]?: (() => AbortSignal) | undefined };
+  slot[SIGNAL_SLOT] = () => (signal ??= sharedSignal(new Int32Array(job.flag), (s) => (stop = s)));
   try {
     return await (fn as (...args: unknown[]) => unknown)(...job.args);
   } finally {
     slot[SIGNAL_SLOT] = undefined;
-    stop();
+    (stop as (() => void) | null)?.();
   }
 }
