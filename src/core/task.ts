@@ -70,6 +70,12 @@ interface TaskExtras {
   name: string | null;
   /** Undoes what ties the task to something outside it (an outside AbortSignal's listener); called when it settles. */
   unlink: (() => void) | null;
+  /**
+   * Bookkeepers told as the task ends (TaskManager's and an Activity's task
+   * lists). Unlike done callbacks they do not count as awaiting the task, so
+   * an error nobody retrieves is still reported.
+   */
+  observers: DoneCallback[] | null;
 }
 
 /**
@@ -320,7 +326,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** @internal */
   getExtras(): TaskExtras {
-    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null, unlink: null });
+    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null, unlink: null, observers: null });
   }
 
   /** @internal how it ended: PENDING, SUCCEEDED, FAILED or CANCELLED */
@@ -349,6 +355,14 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     this.getExtras().waiters = queue;
   }
 
+  /**
+   * @internal calls `fn(task)` as the task ends, before its done callbacks,
+   * without counting as retrieving its outcome (see TaskExtras.observers).
+   */
+  observe(fn: (task: Task<T>) => void): void {
+    ((this.getExtras().observers ??= []) as DoneCallback[]).push(fn as unknown as DoneCallback);
+  }
+
   /** @internal parks the task on `on`; the caller has registered it there. */
   park(on: Waitable): void {
     this.state = WAITING;
@@ -366,6 +380,11 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     if (extras.unlink !== null) {
       extras.unlink();
       extras.unlink = null;
+    }
+    const observers = extras.observers;
+    if (observers !== null) {
+      extras.observers = null;
+      for (const observe of observers) this.callDone(observe);
     }
     if (outcome === CANCELLED && extras.controller && !extras.controller.signal.aborted) {
       extras.controller.abort(value);
