@@ -16,7 +16,14 @@ import type { TimerCall } from "../core/soon.ts";
 import type { Awaitable, Coro, ResultOf } from "../core/types.ts";
 import { whenDone } from "./whendone.ts";
 
-/** Options of `asCompleted`. */
+/**
+ * Options of `asCompleted`.
+ *
+ * @example
+ * ```ts
+ * for (const next of asCompleted(downloads, { timeout: 30 })) yield* next;
+ * ```
+ */
 export interface AsCompletedOptions {
   /** Seconds; once they have passed, every awaitable not yet served throws `TimeoutError`. */
   timeout?: number | null;

@@ -29,7 +29,15 @@ import type { Awaitable, Coro } from "../core/types.ts";
 
 type State = "created" | "active" | "expiring" | "expired" | "finished";
 
-/** What a timeout scope's body is: a generator function taking the scope, or a coroutine. */
+/**
+ * What a timeout scope's body is: a generator function taking the scope, or a coroutine.
+ *
+ * @example
+ * ```ts
+ * yield* timeout(1, function* (scope) { yield* work(); }); // a function, given the scope
+ * yield* timeout(1, work());                              // or a coroutine
+ * ```
+ */
 export type TimeoutBody<T> = ((scope: Timeout) => Coro<T>) | Coro<T>;
 
 /**

@@ -12,10 +12,24 @@ import type { TimerCall } from "../core/soon.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
 import { whenDone } from "./whendone.ts";
 
-/** When `wait` returns: at the first task that finishes, the first that fails, or when all have finished. */
+/**
+ * When `wait` returns: at the first task that finishes, the first that fails, or when all have finished.
+ *
+ * @example
+ * ```ts
+ * const [done] = yield* wait(tasks, { returnWhen: "FIRST_EXCEPTION" });
+ * ```
+ */
 export type ReturnWhen = "FIRST_COMPLETED" | "FIRST_EXCEPTION" | "ALL_COMPLETED";
 
-/** Options of `wait`. */
+/**
+ * Options of `wait`.
+ *
+ * @example
+ * ```ts
+ * const [done, pending] = yield* wait(tasks, { timeout: 5, returnWhen: "FIRST_COMPLETED" });
+ * ```
+ */
 export interface WaitOptions {
   /** Seconds to wait at most; `null` or absent: no limit. At the limit `wait` returns (it does not throw). */
   timeout?: number | null;
