@@ -21,11 +21,12 @@ import { queueWorkload } from "./workloads/queue.ts";
 import { lockWorkload } from "./workloads/lock.ts";
 import { timerWorkload } from "./workloads/timer.ts";
 import { cancelWorkload } from "./workloads/cancel.ts";
+import { toThreadWorkload } from "./workloads/tothread.ts";
 import { downloadWorkload } from "./workloads/download.ts";
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
-  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload,
+  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload, toThreadWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;
