@@ -51,7 +51,8 @@ export interface MqttOptions {
   /**
    * `true` (default): start with a fresh session every time. `false`: the
    * broker keeps this client's subscriptions and its QoS ≥ 1 messages while it
-   * is away, and hands them over when it comes back (needs `clientId`).
+   * is away, and hands them over when it comes back (needs `clientId`). Under
+   * MQTT 5 the session is asked to never expire (the broker may cap that).
    */
   cleanSession?: boolean;
   /** What the broker publishes if this client vanishes without `close()`. */
@@ -142,6 +143,8 @@ export function resolveOptions(options: MqttOptions | undefined): ResolvedOption
     // We resubscribe ourselves on a fresh session, with our own subscription identifiers.
     resubscribe: false,
   };
+  // MQTT 5 ends a session when its connection ends unless the client asks for an expiry: keep it as MQTT 3.1.1 does.
+  if (!clean && protocolVersion === 5) js.properties = { sessionExpiryInterval: 0xffff_ffff };
   if (o.clientId !== undefined) js.clientId = o.clientId;
   if (o.username !== undefined) js.username = o.username;
   if (password !== undefined) js.password = password as Buffer;
