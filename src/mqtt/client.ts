@@ -79,7 +79,9 @@ interface FilterEntry {
 /** How many recent QoS 1 message ids are remembered to recognise a redelivery. */
 const DEDUPE_WINDOW = 1024;
 
-const PUBLISH_LABELS = ["", "", ""].map((_, qos) => ` (QoS ${qos})`);
+const PUBLISH_LABELS = [" (QoS 0)", " (QoS 1)", " (QoS 2)"];
+/** mqtt.js publish options by qos (+3 when retained): shared, since mqtt.js copies them. */
+const PUBLISH_OPTIONS = [0, 1, 2, 0, 1, 2].map((qos, i) => Object.freeze({ qos: qos as QoS, retain: i >= 3 }));
 
 /**
  * A connection to an MQTT broker, from `yield* connectMqtt(url)`. Its
@@ -109,7 +111,7 @@ export class MqttClient implements SubscriptionOwner {
   private nextSubId = 1;
   private readonly owners = new Map<Task, Subscription[]>();
   /** Acknowledgements still awaited, failed if the client closes first. */
-  private readonly pendingAcks = new Set<(error: MqttError) => void>();
+  private readonly pendingAcks = new Set<AckWait<void> | AckWait<Subscription>>();
   private readonly recentQoS1 = new Map<number, { topic: string; payload: Buffer }>();
   private attempt = 0;
   private everConnected = false;
@@ -194,14 +196,13 @@ export class MqttClient implements SubscriptionOwner {
         retain = options.retain;
       }
     }
-    const opts = { qos, retain };
-    return new AckWait<void>(`MQTT publish ${topic}${PUBLISH_LABELS[qos]}`, (done) => {
+    const opts = PUBLISH_OPTIONS[retain ? qos + 3 : qos]!;
+    return new AckWait<void>("MQTT publish ", topic + PUBLISH_LABELS[qos], (wait) => {
       if (this.closedError !== null || this.closing) throw this.closedErrorFor(`publish to ${JSON.stringify(topic)}`);
-      const fail = (error: MqttError): void => done(error);
-      this.pendingAcks.add(fail);
+      this.pendingAcks.add(wait);
       this.js.publish(topic, body, opts, (error) => {
-        this.pendingAcks.delete(fail);
-        done(error ? this.wrap(error, `publish to ${JSON.stringify(topic)} failed`) : null);
+        this.pendingAcks.delete(wait);
+        wait.done(error ? this.wrap(error, `publish to ${JSON.stringify(topic)} failed`) : null);
       });
     });
   }
@@ -229,8 +230,10 @@ export class MqttClient implements SubscriptionOwner {
     }
     let sub: Subscription | null = null;
     return new AckWait<Subscription>(
-      `MQTT subscribe ${filter}`,
-      (done) => {
+      "MQTT subscribe ",
+      filter,
+      (wait) => {
+        const done = (error: unknown, value?: Subscription): void => wait.done(error, value);
         if (this.closedError !== null || this.closing) throw this.closedErrorFor(`subscribe to ${JSON.stringify(filter)}`);
         const s = (sub = new Subscription(this, filter, qos));
         this.adopt(s, currentTaskOrNull());
@@ -245,10 +248,9 @@ export class MqttClient implements SubscriptionOwner {
         const raise = !fresh && qos > entry.qos;
         if (raise) entry.qos = qos;
         if (!fresh && !raise && entry.waiting.length === 0) return done(null, s); // the broker already has it
-        const fail = (error: MqttError): void => done(error);
-        this.pendingAcks.add(fail);
+        this.pendingAcks.add(wait);
         entry.waiting.push((error, granted) => {
-          this.pendingAcks.delete(fail);
+          this.pendingAcks.delete(wait);
           if (error !== null) {
             s.unsubscribe();
             return done(error);
@@ -274,8 +276,8 @@ export class MqttClient implements SubscriptionOwner {
    * ```
    */
   close(): Awaitable<void> {
-    return new AckWait<void>(`MQTT close ${this.url}`, (done) => {
-      this.shutDown(new MqttError(`the MQTT client for ${this.url} is closed`, this.url), done);
+    return new AckWait<void>("MQTT close ", this.url, (wait) => {
+      this.shutDown(new MqttError(`the MQTT client for ${this.url} is closed`, this.url), (error) => wait.done(error));
     });
   }
 
@@ -293,7 +295,7 @@ export class MqttClient implements SubscriptionOwner {
     // Connected: wait for the acknowledgements in flight. Not connected: nothing would ever come.
     this.js.end(!this.js.connected, () => {
       const closed = this.closedError ?? error;
-      for (const fail of [...this.pendingAcks]) fail(closed);
+      for (const wait of [...this.pendingAcks]) wait.done(closed);
       this.pendingAcks.clear();
       done(null);
     });

@@ -55,8 +55,9 @@ export function connectMqtt(url: string, options?: MqttOptions): Awaitable<MqttC
   const resolved = resolveOptions(options);
   let client: MqttClient | null = null;
   return new AckWait<MqttClient>(
-    `MQTT connect ${url}`,
-    (done) => {
+    "MQTT connect ",
+    url,
+    (wait) => {
       const c = (client = new MqttClient(url, resolved));
       const seconds = resolved.connectTimeoutMs / 1000;
       const timer = setTimeout(() => {
@@ -65,8 +66,8 @@ export function connectMqtt(url: string, options?: MqttOptions): Awaitable<MqttC
       }, resolved.connectTimeoutMs);
       c.onFirstConnect = (error) => {
         clearTimeout(timer);
-        if (error === null) done(null, c);
-        else done(error);
+        if (error === null) wait.done(null, c);
+        else wait.done(error);
       };
     },
     () => client?.shutDown(new MqttError(`the connection to ${url} was given up: its task was cancelled`, url)),

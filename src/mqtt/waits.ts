@@ -11,7 +11,7 @@
  */
 import { notAPromise } from "../core/notapromise.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
-import { runningTask } from "../core/context.ts";
+import { context, runningTask } from "../core/context.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable } from "../core/types.ts";
@@ -57,8 +57,9 @@ export class HostQueue extends WaitQueue {
 /**
  * @internal one task waiting for one acknowledgement (PUBACK, SUBACK, the end
  * of a close). `start` runs when the task parks and hands the host operation
- * a `done(error?)` callback; a cancelled task leaves the wait at once, and a
- * later `done` is ignored (or handed to `onLateDone`).
+ * `done(error?)` (the wait itself, as a callback); a cancelled task leaves the
+ * wait at once, and a later `done` is ignored. Its words for `loop.tasks()`
+ * are `label` + `words`, joined only when asked (publish is a hot path).
  */
 export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unknown>, Waitable {
   readonly hostWait = true;
@@ -71,7 +72,8 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
 
   constructor(
     private readonly label: string,
-    private readonly start: (done: (error: unknown, value?: T) => void) => void,
+    private readonly words: string,
+    private readonly start: (wait: AckWait<T>) => void,
     private readonly onCancel: (() => void) | null = null,
   ) {}
 
@@ -82,8 +84,8 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
   next(arg?: unknown): IteratorResult<unknown, T> {
     if (!this.started) {
       this.started = true;
-      const task = runningTask(`${this.label}()`);
-      this.start(this.done);
+      const task = context.task ?? runningTask(`${this.describe()}()`);
+      this.start(this);
       if (this.settled) return this.result();
       this.task = task;
       task.park(this);
@@ -91,7 +93,7 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
       return PARKED;
     }
     if (arg === RESUME) return this.result();
-    throw new Error(`${this.label}: awaited twice`);
+    throw new Error(`${this.describe()}: awaited twice`);
   }
 
   throw(error: unknown): never {
@@ -107,7 +109,8 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
     return this.value === undefined ? (DONE_VOID as IteratorResult<unknown, T>) : { value: this.value, done: true };
   }
 
-  private readonly done = (error: unknown, value?: T): void => {
+  /** Ends the wait: with `error` (anything but null/undefined), or with `value`. Later calls do nothing. */
+  done(error: unknown, value?: T): void {
     if (this.settled) return;
     this.settled = true;
     if (error !== null && error !== undefined) {
@@ -121,7 +124,7 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
     this.task = null;
     task.loop.hostWaits--;
     task.loop.wake(task);
-  };
+  }
 
   cancelWait(task: Task, error: unknown): void {
     this.task = null;
@@ -132,6 +135,6 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
   }
 
   describe(): string {
-    return this.label;
+    return this.label + this.words;
   }
 }
