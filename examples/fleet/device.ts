@@ -89,8 +89,7 @@ export function* device({ url, id, hz = 1, stop = new Event() }: DeviceOptions):
         }
       }
     }
-    createTask(obey(own), { name: `${id} commands` });
-    createTask(obey(all), { name: `${id} fleet commands` });
+    const listeners = [createTask(obey(own), { name: `${id} commands` }), createTask(obey(all), { name: `${id} fleet commands` })];
     const reporter = createTask(function* () {
       for (let seq = 0; ; seq++) {
         sensor.measure();
@@ -100,6 +99,8 @@ export function* device({ url, id, hz = 1, stop = new Event() }: DeviceOptions):
       }
     }(), { name: `${id} readings` });
     yield* stop.wait();
+    // Stop our own tasks before closing: a receive() still waiting would throw MqttError.
+    for (const t of listeners) t.cancel();
     reporter.cancel();
     setBlink(false);
     yield* client.publish(status, "offline", { qos: 1, retain: true });
