@@ -7,7 +7,7 @@ import { call } from "../core/hostwait.ts";
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
 import { Stream } from "./stream.ts";
-import { connectHint, hostError } from "./errors.ts";
+import { errorHint, hostError } from "./errors.ts";
 import { checkHost, checkOptions, checkPort, checkTls } from "./args.ts";
 
 /**
@@ -68,7 +68,7 @@ function* connect(host: string, port: number, tlsOption: OpenConnectionOptions["
         const socket = secure ? tls.connect(tlsOptions) : net.connect({ host, port, allowHalfOpen: true });
         const fail = (cause: Error): void => {
           socket.destroy();
-          reject(hostError(`${what}: cannot connect to ${host}:${port}${secure ? " over TLS" : ""}`, cause, connectHint(cause)));
+          reject(hostError(`${what}: cannot connect to ${host}:${port}${secure ? " over TLS" : ""}`, cause, errorHint(cause)));
         };
         socket.once("error", fail);
         socket.once(secure ? "secureConnect" : "connect", () => {

@@ -71,9 +71,11 @@ export interface HostErrorFields {
  * error as `cause`, and copies its `code` so programs can still branch on it.
  */
 export function hostError(what: string, cause: unknown, hint = ""): Error & HostErrorFields {
-  const fields = (typeof cause === "object" && cause !== null ? cause : {}) as HostErrorFields & { message?: string };
+  const fields = (typeof cause === "object" && cause !== null ? cause : {}) as HostErrorFields & { message?: string; reason?: string };
   const code = typeof fields.code === "string" ? fields.code : undefined;
-  const words = typeof fields.message === "string" ? fields.message : String(cause);
+  let words = typeof fields.message === "string" ? fields.message : String(cause);
+  // OpenSSL's own line ("80AC…:error:0A00045C:SSL routines:…:SSL alert number 116") hides its point: Node keeps it in `reason`.
+  if (words.includes("SSL routines") && typeof fields.reason === "string") words = `TLS: ${fields.reason}`;
   const error: Error & HostErrorFields = new Error(`${what}: ${words}${code && !words.includes(code) ? ` (${code})` : ""}${hint}`, { cause });
   if (code !== undefined) error.code = code;
   if (typeof fields.errno === "number") error.errno = fields.errno;
@@ -92,8 +94,8 @@ const CERT_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
-/** @internal the hint for an error met while connecting. */
-export function connectHint(cause: unknown): string {
+/** @internal what to do about a host error, when there is something to say. */
+export function errorHint(cause: unknown): string {
   const code = (cause as HostErrorFields | null)?.code;
   if (code === undefined) return "";
   if (CERT_CODES.has(code)) {
@@ -101,6 +103,7 @@ export function connectHint(cause: unknown): string {
       ? "; the certificate is not for this host name: connect by the name it was issued for, or set tls.servername"
       : "; the server's certificate could not be verified: pass its CA certificate as tls.ca (or, for a test only, tls.rejectUnauthorized: false)";
   }
+  if (code === "ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED") return "; the server wants a client certificate: pass tls.cert and tls.key";
   if (code === "ECONNREFUSED") return "; nothing is listening there";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "; check the host name";
   return "";

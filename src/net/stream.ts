@@ -24,7 +24,7 @@ import { describeValue } from "../core/host.ts";
 import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { DONE_VOID } from "../core/protocol.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
-import { IncompleteReadError, hostError } from "./errors.ts";
+import { IncompleteReadError, errorHint, hostError } from "./errors.ts";
 import { checkSize } from "./args.ts";
 
 /** Unread bytes above which the socket is paused while no task reads. */
@@ -116,7 +116,7 @@ export class Stream implements Disposable {
 
   private readonly onError = (cause: Error): void => {
     // After close() the connection is ours to drop; an error then (EPIPE while flushing) tells nobody anything.
-    if (this.error === null && !this.closing) this.error = hostError(`the connection with ${this.peerLabel} failed`, cause);
+    if (this.error === null && !this.closing) this.error = hostError(`the connection with ${this.peerLabel} failed`, cause, errorHint(cause));
     this.readable.wakeAll();
     this.writable.wakeAll();
   };

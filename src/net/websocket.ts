@@ -17,7 +17,7 @@ import { describeValue } from "../core/host.ts";
 import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { DONE_VOID } from "../core/protocol.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
-import { ConnectionClosed, connectHint, hostError } from "./errors.ts";
+import { ConnectionClosed, errorHint, hostError } from "./errors.ts";
 import { checkOptions, checkTls } from "./args.ts";
 
 /** Queued messages (or their bytes) above which the socket is paused while no task receives. */
@@ -352,7 +352,7 @@ function* connectWebSocket(
           reject(
             status !== undefined
               ? new Error(`openWebSocket(${url}): the WebSocket handshake failed: the server answered HTTP ${status} instead of 101 Switching Protocols (is the path right, and is it a WebSocket server?)`, { cause })
-              : hostError(`openWebSocket(${url}): cannot connect`, cause, connectHint(cause)),
+              : hostError(`openWebSocket(${url}): cannot connect`, cause, errorHint(cause)),
           );
         };
         ws.once("error", fail);
