@@ -167,7 +167,7 @@ test("200 messages each way keep their order under a ping interval on the server
 });
 
 test("bad arguments are refused at once: a non-generator handler, a bad port, a bad path, a bad ping interval", () => {
-  assert.throws(() => serveWebSocket(async () => {}, "127.0.0.1", 0), { name: "TypeError", message: /handler must be a generator function/ });
+  assert.throws(() => serveWebSocket((async () => {}) as unknown as () => Coro<void>, "127.0.0.1", 0), { name: "TypeError", message: /handler must be a generator function/ });
   assert.throws(() => serveWebSocket(echo, "127.0.0.1", 99999), { name: "RangeError", message: /port must be an integer 0-65535/ });
   assert.throws(() => serveWebSocket(echo, "127.0.0.1", 0, { path: "chat" }), { name: "TypeError", message: /path must be a string starting with "\/"/ });
   assert.throws(() => serveWebSocket(echo, "127.0.0.1", 0, { pingIntervalSeconds: -1 }), { name: "RangeError", message: /pingIntervalSeconds must be a number of seconds > 0/ });
