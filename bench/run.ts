@@ -21,10 +21,12 @@ import { queueWorkload } from "./workloads/queue.ts";
 import { lockWorkload } from "./workloads/lock.ts";
 import { timerWorkload } from "./workloads/timer.ts";
 import { cancelWorkload } from "./workloads/cancel.ts";
+import { tcpWorkload, websocketWorkload } from "./workloads/net.ts";
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
   queueWorkload, lockWorkload, timerWorkload, cancelWorkload,
+  tcpWorkload, websocketWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;

@@ -9,9 +9,10 @@
  * once HIGH_WATER bytes wait, so a slow reader holds back a fast sender (TCP
  * flow control does the rest), and it flows again as soon as a read needs more.
  *
- * Writing: `write()` hands a copy of the bytes to the socket at once (Node
- * queues what the kernel does not take); `drain()` parks on `drain` while
- * that queue is above the socket's high-water mark.
+ * Writing: `write()` hands the bytes to the socket at once (Node queues what
+ * the kernel does not take; a large array is lent, not copied, until the next
+ * `drain()` returns); `drain()` parks on `drain` while that queue is above
+ * the socket's high-water mark.
  *
  * Errors: the socket always has an 'error' listener, so a reset never becomes
  * an uncaught exception; it is kept and thrown by the next read (once the bytes
@@ -136,8 +137,9 @@ export class Stream implements Disposable {
   // ---- reading ----
 
   /**
-   * Reads up to `n` bytes: what is there now, or, when nothing is, at least
-   * one byte as soon as it comes. `n = -1` (the default) reads until the peer
+   * Reads up to `n` bytes: some of what is there now (at most what one
+   * socket read brought, so it is never copied), or, when nothing is, at
+   * least one byte as soon as it comes. `n = -1` (the default) reads until the peer
    * closes its side. At the end of the stream it gives an empty array.
    *
    * @example
@@ -166,7 +168,9 @@ export class Stream implements Disposable {
       if (this.error !== null) throw this.error;
       return new Uint8Array(0);
     }
-    return this.take(n < this.buffered ? n : this.buffered);
+    // At most what the oldest chunk holds: a view of it, never a copy (MicroPython's read(n) is one socket read too).
+    const inFirst = this.chunks[this.head]!.length - this.offset;
+    return this.take(n < inFirst ? n : inFirst);
   }
 
   /**
@@ -327,8 +331,10 @@ export class Stream implements Disposable {
 
   /**
    * Queues `data` to be sent (a string is sent as UTF-8) and returns at once.
-   * It takes a copy, so `data` may be reused right away. Follow a run of
-   * writes with `yield* drain()`, which waits while too much is queued.
+   * Follow a run of writes with `yield* drain()`, which waits while too much
+   * is queued. After `drain()` you may change or reuse any array you wrote;
+   * before it, leave a large one (16 KiB or more) alone: it is sent from
+   * where it is, not copied (small ones are copied).
    * Throws `RuntimeError` after `close()`; if the connection has broken, the
    * bytes are dropped and `drain()` throws why.
    *
@@ -341,7 +347,10 @@ export class Stream implements Disposable {
   write(data: Uint8Array | string): void {
     let bytes: Uint8Array | string;
     if (typeof data === "string") bytes = data;
-    else if (data instanceof Uint8Array) bytes = data.slice();
+    // A small array is copied (cheap); a large one is lent to the socket, not copied (a copy would cost a
+    // third of the throughput). A write of the high-water mark or more makes Node's needDrain true, so the
+    // next drain() waits until the socket has let go of it: after drain() every array may be reused.
+    else if (data instanceof Uint8Array) bytes = data.length < this.socket.writableHighWaterMark ? data.slice() : data;
     else throw new TypeError(`Stream.write(data): data must be a Uint8Array or a string, got ${describeValue(data)}`);
     if (this.closing) {
       throw new RuntimeError(`Stream.write(): the stream with ${this.peerLabel} is closed (close() was called on it); open a new connection to send more`);

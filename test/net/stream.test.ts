@@ -124,22 +124,33 @@ test("readLine() keeps the newline, waits for a line split across writes, gives 
   }
 });
 
-test("write() takes a copy: changing the array afterwards does not change what is sent", async () => {
+test("an array written and drained may be reused at once, small or large: the peer gets the bytes as they were when written", async () => {
   let received: Promise<Buffer> = Promise.resolve(Buffer.alloc(0));
   const peer = await nodeServer((s) => void (received = collect(s)));
+  const big = new Uint8Array(1 << 20);
   try {
     await run(function* () {
       const [, w] = yield* openConnection("127.0.0.1", peer.port);
-      const buf = bytes("aaaa");
+      const small = bytes("aaaa");
       for (const letter of "abcd") {
-        buf.fill(letter.charCodeAt(0));
-        w.write(buf);
+        small.fill(letter.charCodeAt(0)); // no drain between: small arrays are copied
+        w.write(small);
       }
-      yield* w.drain();
+      for (let i = 1; i <= 8; i++) {
+        big.fill(i); // the MicroPython idiom: one buffer, refilled after each drain
+        w.write(big);
+        yield* w.drain();
+      }
       w.close();
       yield* w.waitClosed();
     }(), real);
-    assert.equal((await received).toString(), "aaaabbbbccccdddd");
+    const all = await received;
+    assert.equal(all.subarray(0, 16).toString(), "aaaabbbbccccdddd");
+    assert.equal(all.length, 16 + 8 * big.length);
+    for (let i = 1; i <= 8; i++) {
+      const block = all.subarray(16 + (i - 1) * big.length, 16 + i * big.length);
+      assert.ok(block.every((b) => b === i), `block ${i}`);
+    }
   } finally {
     await peer.close();
   }
