@@ -24,3 +24,6 @@ export { shield } from "./structure/shield.ts";
 export { schedule, ScheduledTask, type ScheduleStats } from "./tasko/schedule.ts";
 export { suspend } from "./tasko/suspend.ts";
 export { ManagedResource, ResourceHandle, type ManagedResourceOptions, type ResourceLease } from "./tasko/managedresource.ts";
+export { TaskManager, type SupervisedTaskOptions } from "./mpos/taskmanager.ts";
+export { Activity, type ActivityState, type LifecycleHook } from "./mpos/activity.ts";
+export { ActivityStack } from "./mpos/activitystack.ts";

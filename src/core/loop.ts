@@ -800,22 +800,25 @@ export class Loop {
   /** The unfinished tasks, oldest first, with what each is doing. */
   tasks(): TaskInfo[] {
     const list: TaskInfo[] = [];
-    for (let t = this.liveHead; t; t = t.liveNext) {
-      const state = t.state === RUNNING ? "running" : t.state === SLEEPING ? "sleeping" : t.state === WAITING ? "waiting" : "ready";
-      list.push({
-        id: t.id,
-        name: t.name,
-        state,
-        waitingOn: t.waitingOn ? t.waitingOn.describe(t) : null,
-        steps: t.steps,
-        busyMs: t.busyUs / 1000,
-        maxStepMs: t.maxStepUs / 1000,
-        lateMs: t.lateUs / 1000,
-        maxLateMs: t.maxLateUs / 1000,
-      });
-    }
+    for (let t = this.liveHead; t; t = t.liveNext) list.push(taskInfo(t));
     return list;
   }
+}
+
+/** @internal what `loop.tasks()` shows of one unfinished task. */
+export function taskInfo(t: Task): TaskInfo {
+  const state = t.state === RUNNING ? "running" : t.state === SLEEPING ? "sleeping" : t.state === WAITING ? "waiting" : "ready";
+  return {
+    id: t.id,
+    name: t.name,
+    state,
+    waitingOn: t.waitingOn ? t.waitingOn.describe(t) : null,
+    steps: t.steps,
+    busyMs: t.busyUs / 1000,
+    maxStepMs: t.maxStepUs / 1000,
+    lateMs: t.lateUs / 1000,
+    maxLateMs: t.maxLateUs / 1000,
+  };
 }
 
 /** Turns any awaitable into a coroutine, so a task can drive it. */

@@ -62,6 +62,12 @@ interface TaskExtras {
   promise: Promise<unknown> | null;
   settle: ((ok: boolean) => void) | null;
   name: string | null;
+  /**
+   * Bookkeepers told as the task ends (TaskManager's and an Activity's task
+   * lists). Unlike done callbacks they do not count as awaiting the task, so
+   * an error nobody retrieves is still reported.
+   */
+  observers: DoneCallback[] | null;
 }
 
 /**
@@ -267,7 +273,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** @internal */
   getExtras(): TaskExtras {
-    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null });
+    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null, observers: null });
   }
 
   /** @internal how it ended: PENDING, SUCCEEDED, FAILED or CANCELLED */
@@ -296,6 +302,14 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     this.getExtras().waiters = queue;
   }
 
+  /**
+   * @internal calls `fn(task)` as the task ends, before its done callbacks,
+   * without counting as retrieving its outcome (see TaskExtras.observers).
+   */
+  observe(fn: (task: Task<T>) => void): void {
+    ((this.getExtras().observers ??= []) as DoneCallback[]).push(fn as unknown as DoneCallback);
+  }
+
   /** @internal parks the task on `on`; the caller has registered it there. */
   park(on: Waitable): void {
     this.state = WAITING;
@@ -310,6 +324,11 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     this.waitingOn = null;
     const extras = this.extras;
     if (!extras) return;
+    const observers = extras.observers;
+    if (observers !== null) {
+      extras.observers = null;
+      for (const observe of observers) this.callDone(observe);
+    }
     if (outcome === CANCELLED && extras.controller && !extras.controller.signal.aborted) {
       extras.controller.abort(value);
     }
