@@ -1,8 +1,8 @@
 /**
  * `openConnection`: asyncio's `open_connection`, over `node:net` and `node:tls`.
  */
-import net from "node:net";
-import tls from "node:tls";
+import * as net from "node:net";
+import * as tls from "node:tls";
 import { call } from "../core/hostwait.ts";
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import type { Awaitable, Coro } from "../core/types.ts";

@@ -15,9 +15,12 @@
  * ```
  */
 export class IncompleteReadError extends Error {
+  /** "IncompleteReadError" */
   override name = "IncompleteReadError";
   constructor(
+    /** The bytes that did come before the end of the stream. */
     readonly partial: Uint8Array,
+    /** How many bytes were asked for. */
     readonly expected: number,
   ) {
     super(`${partial.length} bytes read on a total of ${expected} expected bytes: the stream ended early`);
@@ -36,9 +39,12 @@ export class IncompleteReadError extends Error {
  * ```
  */
 export class ConnectionClosed extends Error {
+  /** "ConnectionClosed" */
   override name = "ConnectionClosed";
   constructor(
+    /** The close code: 1000 normal, 1001 going away, 1006 dropped without a close frame, 3000-4999 the application's. */
     readonly code: number,
+    /** The close frame's reason ("" if none). */
     readonly reason: string,
     message?: string,
   ) {
@@ -59,10 +65,21 @@ const CLOSE_NAMES: Record<number, string> = {
   1011: "server error",
 };
 
-/** What Node puts on its system errors; kept on ours so `e.code === "ECONNRESET"` still works. */
+/**
+ * What Node puts on its system errors; kept on ours so `e.code === "ECONNRESET"` still works.
+ *
+ * @example
+ * ```ts
+ * try { yield* openConnection("127.0.0.1", 1); }
+ * catch (e) { if ((e as HostErrorFields).code === "ECONNREFUSED") console.log("nothing listens there"); }
+ * ```
+ */
 export interface HostErrorFields {
+  /** Node's error code: "ECONNRESET", "ECONNREFUSED", "DEPTH_ZERO_SELF_SIGNED_CERT", … */
   code?: string;
+  /** The operating system's error number, when there is one. */
   errno?: number;
+  /** The system call that failed ("connect", "read", …). */
   syscall?: string;
 }
 

@@ -9,5 +9,5 @@ export { Stream, type ExtraInfoName } from "./stream.ts";
 export { openConnection, type OpenConnectionOptions } from "./connection.ts";
 export { startServer, Server, type StartServerOptions } from "./server.ts";
 export { IncompleteReadError, ConnectionClosed, type HostErrorFields } from "./errors.ts";
-export { openWebSocket, WebSocket, type Message, type OpenWebSocketOptions } from "./websocket.ts";
+export { openWebSocket, WebSocket, type CloseInfo, type Message, type OpenWebSocketOptions } from "./websocket.ts";
 export { serveWebSocket, type ServeWebSocketOptions } from "./wsserver.ts";

@@ -3,8 +3,8 @@
  * `node:tls`. Each accepted connection runs the callback as its own task,
  * so one connection's failure is that task's alone.
  */
-import net from "node:net";
-import tls from "node:tls";
+import * as net from "node:net";
+import * as tls from "node:tls";
 import { call } from "../core/hostwait.ts";
 import { IoWait } from "../core/iowait.ts";
 import { runningTask } from "../core/context.ts";

@@ -30,6 +30,41 @@ const SENT: Awaitable<void> = Object.freeze({
 });
 const SENT_ITERATOR: Iterator<unknown, void, unknown> = Object.freeze({ next: () => DONE_VOID });
 
+/**
+ * @internal the part of a `ws` WebSocket that the wrapper uses, so that the
+ * published types do not need `@types/ws`.
+ *
+ * @example
+ * ```ts
+ * const raw: RawSocket = new (await import("ws")).WebSocket("ws://127.0.0.1:8080/");
+ * ```
+ */
+export interface RawSocket {
+  readonly protocol: string;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  send(data: string | Uint8Array): void;
+  ping(): void;
+  pause(): void;
+  resume(): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
+
+/**
+ * How a WebSocket closed, as `ws.closedWith` tells it.
+ *
+ * @example
+ * ```ts
+ * const info: CloseInfo | null = ws.closedWith; // { code: 1000, reason: "bye" }
+ * ```
+ */
+export interface CloseInfo {
+  /** The close code (1006 when the connection dropped without a close frame). */
+  code: number;
+  /** The close frame's reason ("" if none). */
+  reason: string;
+}
+
 /** What `receive()` gives: a text message as a string, a binary one as bytes. */
 export type Message = string | Uint8Array;
 
@@ -70,7 +105,7 @@ export class WebSocket implements Disposable {
 
   /** @internal made by `openWebSocket` and `serveWebSocket` */
   constructor(
-    private readonly ws: WsSocket,
+    private readonly ws: RawSocket,
     private readonly socket: Socket,
     /** Who is at the other end: the URL (client) or the peer's address (server). */
     readonly peer: string,
@@ -249,8 +284,8 @@ export class WebSocket implements Disposable {
     while (this.closeCode === null) yield* this.closedWait.wait();
   }
 
-  /** The close code once closed, else null. */
-  get closedWith(): { code: number; reason: string } | null {
+  /** The close code and reason once closed, else null. */
+  get closedWith(): CloseInfo | null {
     return this.closeCode === null ? null : { code: this.closeCode, reason: this.closeReason };
   }
 

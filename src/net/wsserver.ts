@@ -2,8 +2,8 @@
  * `serveWebSocket`: a WebSocket server whose every connection is a task, on
  * the `ws` package over Node's HTTP(S) server.
  */
-import http from "node:http";
-import https from "node:https";
+import * as http from "node:http";
+import * as https from "node:https";
 import type { Socket } from "node:net";
 import type { TlsOptions } from "node:tls";
 import { WebSocketServer } from "ws";

@@ -72,7 +72,9 @@ test("an ES module imports every entry and runs a program", () => {
   writeFileSync(join(scratch, "esm.mjs"), `
 import { run, createTask, sleep } from "taskloop";
 import { Pin } from "taskloop/device";
+import { startServer, IncompleteReadError } from "taskloop/net";
 ${program.replace(/: number/g, "")}
+if (typeof startServer !== "function" || new IncompleteReadError(new Uint8Array(1), 2).expected !== 2) throw new Error("taskloop/net");
 console.log(await run(main(), { clock: "virtual" }));
 `);
   assert.equal(node("esm.mjs").trim(), "blinked 3, LED 1");
@@ -82,6 +84,8 @@ test("CommonJS require()s every entry and runs a program (Node.js 20.19+)", () =
   writeFileSync(join(scratch, "cjs.cjs"), `
 const { run, createTask, sleep } = require("taskloop");
 const { Pin } = require("taskloop/device");
+const { openConnection, ConnectionClosed } = require("taskloop/net");
+if (typeof openConnection !== "function" || new ConnectionClosed(1000, "").code !== 1000) throw new Error("taskloop/net");
 ${program.replace(/: number/g, "")}
 run(main(), { clock: "virtual" }).then((line) => console.log(line));
 `);
@@ -90,7 +94,16 @@ run(main(), { clock: "virtual" }).then((line) => console.log(line));
 
 const consumer = `import { run, createTask, sleep, Queue, type Task, type TaskInfo } from "taskloop";
 import { Pin } from "taskloop/device";
+import { openConnection, openWebSocket, type Stream, type WebSocket } from "taskloop/net";
 ${program}
+function* hello(): Generator<unknown, string, unknown> {
+  const [reader, writer]: [Stream, Stream] = yield* openConnection("127.0.0.1", 8000);
+  writer.write("hi");
+  const ws: WebSocket = yield* openWebSocket("ws://127.0.0.1:8080/");
+  const message: string | Uint8Array = yield* ws.receive();
+  return new TextDecoder().decode(yield* reader.readLine()) + String(message);
+}
+export { hello };
 const queue = new Queue<number>(2);
 const info: TaskInfo[] = [];
 const done: Promise<string> = run(main(), { clock: "virtual" });
@@ -113,6 +126,9 @@ test("TypeScript under node10 resolution (CommonJS output) type-checks a consume
 test("TypeScript's CommonJS files (.cts) get CommonJS types from require()", () => {
   const cts = `import taskloop = require("taskloop");
 import device = require("taskloop/device");
+import net = require("taskloop/net");
+const stream: typeof net.Stream | undefined = undefined;
+void stream;
 const pin: InstanceType<typeof device.Pin> = new device.Pin("LED", device.Pin.OUT);
 const done: Promise<number> = taskloop.run(function* () { yield* taskloop.sleep(1); return pin.value(); }(), { clock: "virtual" });
 export = done;
