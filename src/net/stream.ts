@@ -41,7 +41,15 @@ const DRAINED: Awaitable<void> = Object.freeze({
 });
 const DRAINED_ITERATOR: Iterator<unknown, void, unknown> = Object.freeze({ next: () => DONE_VOID });
 
-/** What `getExtraInfo` answers. */
+/**
+ * What `getExtraInfo` answers: the other end's address, or this end's.
+ *
+ * @example
+ * ```ts
+ * const which: ExtraInfoName = "peername";
+ * const [host, port] = writer.getExtraInfo(which);
+ * ```
+ */
 export type ExtraInfoName = "peername" | "sockname";
 
 /**

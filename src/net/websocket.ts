@@ -65,7 +65,15 @@ export interface CloseInfo {
   reason: string;
 }
 
-/** What `receive()` gives: a text message as a string, a binary one as bytes. */
+/**
+ * What `receive()` gives: a text message as a string, a binary one as bytes.
+ *
+ * @example
+ * ```ts
+ * const m: Message = yield* ws.receive();
+ * if (typeof m === "string") console.log("text", m); else console.log(`${m.length} bytes`);
+ * ```
+ */
 export type Message = string | Uint8Array;
 
 /**
