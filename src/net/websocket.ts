@@ -110,6 +110,8 @@ export class WebSocket implements Disposable {
   private readonly closedWait = new IoWait("WebSocket.waitClosed");
   private pingTimer: ReturnType<typeof setInterval> | null = null;
   private awaitingPong = false;
+  /** Pings in a row still unanswered at the next tick. */
+  private missed = 0;
 
   /** @internal made by `openWebSocket` and `serveWebSocket` */
   constructor(
@@ -138,6 +140,7 @@ export class WebSocket implements Disposable {
   // ---- ws events ----
 
   private readonly onMessage = (data: RawData, isBinary: boolean): void => {
+    this.awaitingPong = false; // the peer is alive
     const message = isBinary ? toBytes(data) : data.toString();
     this.queue.push(message);
     this.queuedBytes += message.length;
@@ -165,14 +168,25 @@ export class WebSocket implements Disposable {
     this.sending.wakeAll();
   };
 
-  /** No pong since the last ping: the peer is gone, drop the connection (code 1006). */
+  /**
+   * Pings the peer. When two pings in a row got no answer (no pong, no
+   * message), the peer is gone: drop the connection (code 1006). The verdict
+   * waits for the host's next I/O poll: after this process itself was held
+   * up, timers run before the sockets' pending bytes are read, and a pong
+   * sitting in the kernel must not be taken for silence.
+   */
   private readonly keepAlive = (): void => {
-    if (this.awaitingPong) {
-      this.ws.terminate();
+    if (!this.awaitingPong) this.missed = 0;
+    else if (++this.missed >= 2) {
+      setImmediate(this.judge);
       return;
     }
     this.awaitingPong = true;
     this.ws.ping();
+  };
+
+  private readonly judge = (): void => {
+    if (this.awaitingPong && this.closeCode === null) this.ws.terminate();
   };
 
   // ---- receiving ----
@@ -340,7 +354,7 @@ export interface OpenWebSocketOptions {
   headers?: Record<string, string>;
   /** Subprotocols to offer; `ws.protocol` tells which one the server chose. */
   protocols?: string | string[];
-  /** Ping the server this often; no pong by the next ping drops the connection (code 1006). */
+  /** Ping the server this often; two pings in a row unanswered drop the connection (code 1006). */
   pingIntervalSeconds?: number;
   /** For `wss:`: Node's `tls.connect` options (`ca` for a private CA, …). */
   tls?: ConnectionOptions;

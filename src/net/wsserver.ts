@@ -28,7 +28,7 @@ import { checkHandler, checkHost, checkOptions, checkPort, checkTls } from "./ar
 export interface ServeWebSocketOptions {
   /** Accept WebSocket connections on this path only (others get HTTP 400); default: any path. */
   path?: string;
-  /** Ping each client this often; no pong by the next ping drops it (code 1006). */
+  /** Ping each client this often; two pings in a row unanswered drop it (code 1006). */
   pingIntervalSeconds?: number;
   /** Serve `wss:`: Node's `tls.createServer` options, `key` and `cert` at least. */
   tls?: TlsOptions;

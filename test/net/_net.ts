@@ -8,7 +8,19 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { after } from "node:test";
 import type { LoopOptions } from "taskloop";
+
+// A test that fails halfway leaves its servers and sockets open, and the file's process
+// would then wait for them forever, hanging the whole suite. Once every test of the file
+// has finished, a timer that does not itself keep the process alive turns such a leak
+// into a failure that names what was left open.
+after(() => {
+  setTimeout(() => {
+    console.error(`network test file still holds ${process.getActiveResourcesInfo().join(", ")} 5 s after its last test: exiting`);
+    process.exit(1);
+  }, 5000).unref();
+});
 
 /** A fresh loop per test, so exception handlers and leftovers do not leak between tests. */
 export const real: LoopOptions = { clock: "real" };

@@ -149,21 +149,27 @@ test("a plain HTTP request to a WebSocket server gets 426 Upgrade Required; a pa
   assert.match(got.wrongPath, /the server answered HTTP 400/);
 });
 
-test("200 messages each way keep their order under a ping interval on the server side", async () => {
+test("with server pings every 0.05 s, 200 messages each way keep their order and a client that answers the pings stays connected", async () => {
   const got = await run(function* () {
-    const server = yield* serveWebSocket(echo, "127.0.0.1", 0, { pingIntervalSeconds: 0.01 });
-    const ws = yield* openWebSocket(`ws://127.0.0.1:${server.port}/`);
-    const out: string[] = [];
+    const server = yield* serveWebSocket(echo, "127.0.0.1", 0, { pingIntervalSeconds: 0.05 });
+    // A plain `ws` client: it answers pings by itself, and counts them.
+    const client = new RawWebSocket(`ws://127.0.0.1:${server.port}/`);
+    let pings = 0;
+    client.on("ping", () => pings++);
+    const received: string[] = [];
+    client.on("message", (data) => received.push(data.toString()));
+    yield* until(new Promise((resolve) => client.once("open", resolve)));
     for (let i = 0; i < 200; i++) {
-      yield* ws.send(`m${i}`);
-      if (i % 20 === 0) yield* sleep(0.005);
+      client.send(`m${i}`);
+      if (i === 100) while (pings < 3) yield* sleep(0.01); // pings go on in the middle of the exchange
     }
-    for (let i = 0; i < 200; i++) out.push(String(yield* waitFor(ws.receive(), 5)));
-    ws.close();
+    while (received.length < 200) yield* sleep(0.01);
+    const open = client.readyState === RawWebSocket.OPEN;
+    client.close();
     server.close();
-    return out.every((m, i) => m === `m${i}`);
+    return { inOrder: received.every((m, i) => m === `m${i}`), open, pings: pings >= 3 };
   }(), real);
-  assert.equal(got, true);
+  assert.deepEqual(got, { inOrder: true, open: true, pings: true });
 });
 
 test("bad arguments are refused at once: a non-generator handler, a bad port, a bad path, a bad ping interval", () => {
