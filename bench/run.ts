@@ -21,10 +21,15 @@ import { queueWorkload } from "./workloads/queue.ts";
 import { lockWorkload } from "./workloads/lock.ts";
 import { timerWorkload } from "./workloads/timer.ts";
 import { cancelWorkload } from "./workloads/cancel.ts";
+import { toThreadWorkload } from "./workloads/tothread.ts";
+import { mqttWorkload } from "./workloads/mqtt.ts";
+import { downloadWorkload } from "./workloads/download.ts";
+import { tcpWorkload, websocketWorkload } from "./workloads/net.ts";
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
   queueWorkload, lockWorkload, timerWorkload, cancelWorkload,
+  tcpWorkload, websocketWorkload, downloadWorkload, toThreadWorkload, mqttWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;

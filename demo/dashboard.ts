@@ -2,12 +2,16 @@
 // and a live view of them from `loop.tasks()`.
 //
 // Keys: b press the button · l long-press (start/stop the blink task) ·
-// f make the next sensor read fail · h run a deliberately blocking step · q quit.
+// f make the next sensor read fail · h run a deliberately blocking step ·
+// d download a large file · c cancel the download · q quit.
 // Without a terminal (CI, a pipe) it runs for `--seconds N` (default 5) and
-// prints a plain-text snapshot once a second.
+// prints a plain-text snapshot once a second; `--keys d@0.5,c@2` presses keys
+// at those loop times (in both modes).
 import readline from "node:readline";
-import { run, createTask, getEventLoop, sleep, Event, type Coro, type Task, type TaskInfo } from "taskloop";
-import { DHT22, OSError, Pin, Pushbutton } from "taskloop/device";
+import { createTask, getEventLoop, sleep, Event, type Coro, type TaskInfo } from "taskloop";
+import { runMain } from "taskloop/node";
+import { PicoDemo } from "./device.ts";
+import { DownloadPanel } from "./download.ts";
 
 // ---- options ----
 const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
@@ -17,86 +21,25 @@ if (!(seconds > 0)) {
   console.error(`--seconds needs a positive number, got ${process.argv[secondsArg + 1]}`);
   process.exit(2);
 }
-const SLOW_STEP_MS = 50; // the sensor read (~5 ms) stays under it; `h` (150 ms) does not
+const keysArg = process.argv.indexOf("--keys");
+const scriptedKeys = keysArg >= 0 ? parseKeys(process.argv[keysArg + 1] ?? "") : [];
 
-// ---- the board ----
-const led = new Pin("LED", Pin.OUT, null, { historyLimit: 100 });
-const buttonPin = new Pin(14, Pin.IN, Pin.PULL_UP);
-const sensor = new DHT22(new Pin(15));
-let reading = "no reading yet";
-let presses = 0;
-
-// ---- the log: recent lines, stamped with the loop's time ----
-const logLines: string[] = [];
-let printed = 0; // lines already shown by a plain-text snapshot
-function log(line: string): void {
-  logLines.push(`${(getEventLoop().time() / 1000).toFixed(1).padStart(6)} s  ${line}`);
-  if (logLines.length > 200) {
-    logLines.splice(0, 100);
-    printed = Math.max(0, printed - 100);
-  }
-}
-
-// ---- the device program: the tasks the table shows ----
-function* blink(): Coro<void> {
-  try {
-    for (;;) {
-      led.toggle();
-      yield* sleep(0.5);
+/** "d@0.5,c@2" → keys to press at those loop times (seconds). */
+function parseKeys(spec: string): { key: string; at: number }[] {
+  return spec.split(",").map((item) => {
+    const m = /^([a-z])@(\d+(?:\.\d+)?)$/.exec(item.trim());
+    if (!m) {
+      console.error(`--keys needs key@seconds items like d@0.5,c@2, got ${JSON.stringify(item)}`);
+      process.exit(2);
     }
-  } finally {
-    led.off();
-  }
+    return { key: m[1]!, at: Number(m[2]) };
+  });
 }
 
-function* readSensor(): Coro<void> {
-  for (;;) {
-    try {
-      sensor.measure(); // blocks ~5 ms of CPU, like the real sensor
-      reading = `${sensor.temperature().toFixed(1)} °C  ${sensor.humidity().toFixed(1)} %`;
-    } catch (e) {
-      if (!(e instanceof OSError)) throw e;
-      reading = `read failed (${e.message})`;
-      log(`sensor: ${e.message}, will retry in 2 s`);
-    }
-    yield* sleep(2);
-  }
-}
-
-function* reportUptime(): Coro<void> {
-  for (;;) {
-    yield* sleep(10);
-    log(`uptime ${Math.round(getEventLoop().time() / 1000)} s, ${presses} presses`);
-  }
-}
-
-/** What `h` starts: one step that holds the loop for 150 ms, so the slow-step report fires. */
-function* hog(): Coro<void> {
-  const until = performance.now() + 150;
-  while (performance.now() < until) {
-    // Busy: every other task waits, and their timers run late.
-  }
-  yield* sleep(0);
-}
-
-/** A finger on the button: pressed for `holdSeconds`, then let go. */
-function* press(holdSeconds: number): Coro<void> {
-  buttonPin.drive(0);
-  yield* sleep(holdSeconds);
-  buttonPin.drive(1);
-}
-
-let blinkTask: Task<void> | null = null;
-function toggleBlink(): void {
-  if (blinkTask === null) {
-    blinkTask = createTask(blink(), { name: "blink" });
-    log("long press: blink started");
-  } else {
-    blinkTask.cancel();
-    blinkTask = null;
-    log("long press: blink stopped, LED off");
-  }
-}
+// ---- the board: the device program shared with the web page (demo/device.ts) ----
+const device = new PicoDemo();
+const download = new DownloadPanel((line) => device.note(line));
+let printed = 0; // lines (counted as in `device.logged`) already shown by a plain-text snapshot
 
 // ---- drawing ----
 function fmt(ms: number): string {
@@ -114,19 +57,25 @@ function table(tasks: TaskInfo[]): string[] {
 }
 
 function board(): string {
-  const up = Math.floor(getEventLoop().time() / 1000);
+  const up = device.uptimeSeconds();
   const clock = `${Math.floor(up / 60)}:${String(up % 60).padStart(2, "0")}`;
-  const ledText = led.value() ? "● on " : "○ off";
-  const buttonText = buttonPin.value() === 0 ? "▼ down" : "▲ up  ";
-  return `LED ${ledText}   button ${buttonText} (presses: ${presses})   DHT22 ${reading}   uptime ${clock}`;
+  const ledText = device.led.value() ? "● on " : "○ off";
+  const buttonText = device.buttonPin.value() === 0 ? "▼ down" : "▲ up  ";
+  return `LED ${ledText}   button ${buttonText} (presses: ${device.presses})   DHT22 ${device.reading}   uptime ${clock}`;
 }
 
-const KEYS = "keys: b press   l long-press (blink on/off)   f fail next sensor read   h block the loop 150 ms   q quit";
+/** The board line, and the download panel's once a download was asked for. */
+function status(): string[] {
+  const line = download.line();
+  return line === null ? [board()] : [board(), line];
+}
+
+const KEYS = "keys: b press   l long-press (blink on/off)   f fail next read   h block the loop 150 ms   d download   c cancel it   q quit";
 
 function screen(): string {
   const width = process.stdout.columns ?? 100;
-  const lines = ["taskloop dashboard: a simulated Pico 2 W", "", board(), "", ...table(getEventLoop().tasks()), "", "recent log:"];
-  const recent = logLines.slice(-8);
+  const lines = ["taskloop dashboard: a simulated Pico 2 W", "", ...status(), "", ...table(getEventLoop().tasks()), "", "recent log:"];
+  const recent = device.log.slice(-8);
   lines.push(...recent, ...Array<string>(8 - recent.length).fill(""), "", KEYS);
   // Home, then each line cleared to its end: redraws without flicker.
   return "\x1b[H" + lines.map((l) => l.slice(0, width - 1) + "\x1b[K").join("\n") + "\x1b[J";
@@ -145,8 +94,9 @@ function* printSnapshots(quit: Event): Coro<void> {
   for (let next = 1; ; next++) {
     const end = next >= seconds;
     yield* sleep((end ? seconds : next) - loop.time() / 1000);
-    const out = [`--- snapshot at ${(getEventLoop().time() / 1000).toFixed(1)} s`, board(), ...table(getEventLoop().tasks())];
-    for (; printed < logLines.length; printed++) out.push(`log: ${logLines[printed]!.trim()}`);
+    const out = [`--- snapshot at ${(getEventLoop().time() / 1000).toFixed(1)} s`, ...status(), ...table(getEventLoop().tasks())];
+    const first = device.logged - device.log.length; // what `device.log[0]` is, counted as in `logged`
+    for (printed = Math.max(printed, first); printed < device.logged; printed++) out.push(`log: ${device.log[printed - first]!.trim()}`);
     console.log(out.join("\n"));
     if (end) return quit.set();
   }
@@ -155,31 +105,34 @@ function* printSnapshots(quit: Event): Coro<void> {
 // ---- keys ----
 function onKey(name: string | undefined, ctrl: boolean, quit: Event): void {
   if (name === "q" || (ctrl && name === "c")) quit.set();
-  else if (name === "b") createTask(press(0.1), { name: "finger" });
-  else if (name === "l") createTask(press(1.2), { name: "finger" });
-  else if (name === "f") {
-    sensor.failNext();
-    log("key f: the next sensor read will fail");
-  } else if (name === "h") createTask(hog(), { name: "hog" });
+  else if (name === "b") device.press();
+  else if (name === "l") device.longPress();
+  else if (name === "f") device.failNextRead();
+  else if (name === "h") device.blockLoop();
+  else if (name === "d") download.start();
+  else if (name === "c") download.cancel();
+}
+
+/** Presses the `--keys` keys at their times. */
+function* pressScriptedKeys(quit: Event): Coro<void> {
+  const loop = getEventLoop();
+  for (const { key, at } of scriptedKeys) {
+    yield* sleep(Math.max(0, at - loop.time() / 1000));
+    onKey(key, false, quit);
+  }
 }
 
 function* main(): Coro<void> {
   const loop = getEventLoop();
-  loop.setExceptionHandler((_loop, context) => log(`${context.message}: ${String(context.exception)}`));
   const quit = new Event();
-
-  const button = new Pushbutton(buttonPin)
-    .press(() => void log(`button pressed (${++presses})`))
-    .double(() => log("double click"))
-    .long(toggleBlink);
-  blinkTask = createTask(blink(), { name: "blink" });
-  createTask(readSensor(), { name: "sensor" });
-  createTask(reportUptime(), { name: "uptime" });
+  device.start();
+  if (scriptedKeys.length > 0) createTask(pressScriptedKeys(quit), { name: "keys" });
   if (!interactive) {
     createTask(printSnapshots(quit), { name: "snapshot" });
-    log(`no terminal: running for ${seconds} s`);
+    device.note(`no terminal: running for ${seconds} s`);
     yield* quit.wait();
-    button.deinit();
+    device.stop();
+    yield* download.close();
     return;
   }
 
@@ -197,7 +150,7 @@ function* main(): Coro<void> {
   process.stdin.on("keypress", keypress);
   process.stdout.write("\x1b[?1049h\x1b[?25l\x1b[2J"); // alternate screen, hide the cursor, clear
   createTask(drawScreen(), { name: "screen" });
-  log("ready: press b, l, f, h or q");
+  device.note("ready: press b, l, f, h, d, c or q");
   try {
     yield* quit.wait();
   } finally {
@@ -205,12 +158,10 @@ function* main(): Coro<void> {
     process.stdin.setRawMode(false);
     process.stdin.pause();
     process.stdout.write("\x1b[?25h\x1b[?1049l"); // cursor back, leave the alternate screen
-    button.deinit();
+    device.stop();
+    yield* download.close();
   }
-  console.log(`dashboard: ran ${(loop.time() / 1000).toFixed(1)} s, ${presses} button presses`);
+  console.log(`dashboard: ran ${(loop.time() / 1000).toFixed(1)} s, ${device.presses} button presses`);
 }
 
-await run(main(), {
-  slowStepMs: SLOW_STEP_MS,
-  onSlowStep: ({ task, durationMs }) => log(`slow step: ${task.name} held the loop ${durationMs.toFixed(0)} ms (limit ${SLOW_STEP_MS} ms)`),
-});
+await runMain(main(), device.runOptions());

@@ -124,9 +124,9 @@ export class Lifecycle {
   }
 
   /** `run()`: main, then cancel whatever is left and wait for its cleanup. */
-  async runMain<T>(main: Coro<T>): Promise<T> {
+  async runMain<T>(main: Coro<T>, signal?: AbortSignal): Promise<T> {
     this.checkNotRunning("run()");
-    const task = this.loop.createTask(main, { name: "main" });
+    const task = this.loop.createTask(main, signal === undefined ? { name: "main" } : { name: "main", signal });
     try {
       return await this.runUntilComplete(task);
     } finally {

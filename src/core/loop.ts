@@ -24,6 +24,8 @@ import { LiveTasks } from "./livetasks.ts";
 import { checkCreateTask, checkLoopOptions } from "./options.ts";
 import { RuntimeError } from "./errors.ts";
 import { sleepUntil, waitHost } from "./waits.ts";
+import { linkSignal } from "./outsidesignal.ts";
+import { TimerCall } from "./soon.ts";
 import type { Waitable } from "./protocol.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, TaskInfo, TaskOptions } from "./types.ts";
 
@@ -73,13 +75,19 @@ export class Loop {
     return this.clock.now();
   }
 
-  /** Schedules `coro` as a new task on this loop; it starts after the current task yields. */
+  /**
+   * Schedules `coro` as a new task on this loop; it starts after the current
+   * task yields. `options.signal`: an outside AbortSignal that cancels the
+   * task when it aborts (its reason becomes the cancel message).
+   */
   createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
     checkCreateTask(coro, options);
     if (this.lifecycle.state === "closed") throw new RuntimeError("createTask: the event loop is closed");
     const task = new Task<T>(this, coro, this.nextTaskId++, options?.name);
     this.live.add(task);
     this.scheduler.add(task);
+    const signal = options?.signal;
+    if (signal !== undefined) linkSignal(task, signal);
     return task;
   }
 
@@ -100,8 +108,8 @@ export class Loop {
   }
 
   /** @internal `run()`: main, then cancel whatever is left and wait for its cleanup. */
-  runMain<T>(main: Coro<T>): Promise<T> {
-    return this.lifecycle.runMain(main);
+  runMain<T>(main: Coro<T>, signal?: AbortSignal): Promise<T> {
+    return this.lifecycle.runMain(main, signal);
   }
 
   /**
@@ -187,6 +195,31 @@ export class Loop {
     this.scheduler.callSoon(fn);
   }
 
+  /**
+   * @internal calls `fn` from the loop when its clock reaches `deadline` (ms),
+   * in deadline order with the sleeping tasks, as CPython's `call_at`; a
+   * deadline already past runs it soon (`callSoon`), as CPython's timeout
+   * scope does. `cancelTimer` withdraws it.
+   */
+  callAt(deadline: number, fn: () => void): TimerCall {
+    const call = new TimerCall(fn);
+    if (deadline <= this.time()) {
+      this.callSoon(() => {
+        if (!call.cancelled) fn();
+      });
+    } else {
+      this.scheduler.timers.push(call, deadline);
+      this.pacing.kick(); // an idle loop re-arms its host timer for the earlier deadline
+    }
+    return call;
+  }
+
+  /** @internal withdraws a `callAt` callback that has not run yet. */
+  cancelTimer(call: TimerCall): void {
+    call.cancelled = true;
+    this.scheduler.timers.remove(call);
+  }
+
   /** @internal parks the running task in the timer heap for `ms`; `wait` describes the sleep. */
   sleepTask(task: Task, ms: number, wait: Waitable): void {
     this.scheduler.sleep(task, this.clock.now() + ms, wait);
@@ -226,6 +259,14 @@ export class Loop {
   /** @internal @deprecated use `loop.scheduler.ready` */
   get ready(): Scheduler["ready"] {
     return this.scheduler.ready;
+  }
+
+  /** @internal @deprecated ask `loop.deadlock` (hostWaitBegins, hostWaitEnds) */
+  get hostWaits(): number {
+    return this.deadlock.hostWaits;
+  }
+  set hostWaits(count: number) {
+    this.deadlock.hostWaits = count;
   }
 
   /** @internal @deprecated use `loop.scheduler.timers`, or `loop.scheduler.unsleep(task)` to cancel a sleep */

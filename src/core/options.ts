@@ -1,5 +1,6 @@
 /** Checking `LoopOptions` and `createTask`'s arguments. */
 import { checkCallback, describeValue, isCoroutine } from "./host.ts";
+import { isAbortSignal } from "./outsidesignal.ts";
 import type { LoopOptions, TaskOptions } from "./types.ts";
 
 export function checkLoopOptions(options: LoopOptions): void {
@@ -22,19 +23,24 @@ export function checkLoopOptions(options: LoopOptions): void {
   if (onSlowStep !== undefined) checkCallback(onSlowStep, "LoopOptions.onSlowStep", "called with { task, durationMs }");
 }
 
-/** `createTask(coro, options)`: a generator object, and options like `{ name: "worker" }`. */
+/** `createTask(coro, options)`: a generator object, and options like `{ name: "worker", signal }`. */
 export function checkCreateTask(coro: unknown, options: TaskOptions | undefined): void {
   if (!isCoroutine(coro)) {
     const hint = typeof coro === "function" ? " (call the generator function: createTask(main()), not createTask(main))" : "";
     throw new TypeError(`coroutine expected: createTask(coro) takes a generator object, got ${describeValue(coro)}${hint}`);
   }
+  // Only a call with options pays for looking at them: the hot path is createTask(coro).
   if (options === undefined) return;
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`createTask(coro, options): options must be an object like { name: "worker" }, got ${describeValue(options)}`);
   }
   const name = options.name;
   if (name !== undefined && typeof name !== "string") throw new TypeError(`createTask: options.name must be a string, got ${describeValue(name)}`);
+  const signal = options.signal;
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new TypeError(`createTask: options.signal must be an AbortSignal (from new AbortController().signal), got ${describeValue(signal)}`);
+  }
   for (const key of Object.keys(options)) {
-    if (key !== "name") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the only option is name`);
+    if (key !== "name" && key !== "signal") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the options are name and signal`);
   }
 }

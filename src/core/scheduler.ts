@@ -14,7 +14,7 @@ import { context } from "./context.ts";
 import { PARK, RESUME, YIELD, type Waitable } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
-import { SOON, SoonCall } from "./soon.ts";
+import { SOON, SoonCall, TIMER_CALL, type TimerCall } from "./soon.ts";
 import { CANCELLED, FAILED, NOT_QUEUED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, TIMER_WOKEN, type Task } from "./task.ts";
 import { describeValue, isCoroutine, isThenable } from "./host.ts";
 import { waitHost } from "./waits.ts";
@@ -23,8 +23,8 @@ import type { Loop } from "./loop.ts";
 export class Scheduler {
   /** What runs next, oldest first: tasks, and `callSoon` callbacks taking their turn among them. */
   readonly ready = new ReadyQueue<Task | SoonCall>();
-  /** The sleeping tasks, soonest deadline first: each task is its own timer entry. */
-  readonly timers = new TimerHeap<Task>();
+  /** The sleeping tasks, soonest deadline first (each task is its own timer entry), and `callAt` callbacks. */
+  readonly timers = new TimerHeap<Task | TimerCall>();
   /** A cancellation asked for while its task ran (one task runs at a time); thrown at its next suspension. */
   selfCancel: CancelledError | null = null;
   /** Tasks a ThreadSafeFlag woke during the current step; they join the ready queue when it ends. */
@@ -92,7 +92,7 @@ export class Scheduler {
   }
 
   /** Takes a sleeping task out of the timer heap (its sleep was cancelled). */
-  unsleep(task: Task): void {
+  unsleep(task: Task | TimerCall): void {
     this.timers.remove(task);
   }
 
@@ -187,7 +187,14 @@ export class Scheduler {
     while (timers.size > 0) {
       const deadline = timers.peekDeadline();
       if (deadline > now) break;
-      const task = timers.pop();
+      const entry = timers.pop();
+      if (entry.state === TIMER_CALL) {
+        // Run at once, in deadline order with the sleepers woken here: a task
+        // it cancels joins the ready queue where CPython's would.
+        this.runSoon(entry as TimerCall);
+        continue;
+      }
+      const task = entry as Task;
       task.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
       this.wokenDeadlines.push(deadline);
       this.wakeWith(task, RESUME);
@@ -310,7 +317,7 @@ export class Scheduler {
     if (outcome === FAILED && !awaited) this.loop.errors.unretrieved.push(task);
   }
 
-  private runSoon(call: SoonCall): void {
+  private runSoon(call: SoonCall | TimerCall): void {
     try {
       call.fn();
     } catch (error) {
