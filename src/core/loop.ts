@@ -15,7 +15,7 @@ import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
 import { SOON, SoonCall } from "./soon.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
-import { checkCallback, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, realNow } from "./host.ts";
+import { checkCallback, checkHost, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, microtask, realNow, report } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
 import { HostTimer } from "./hosttimer.ts";
 import { checkLoopOptions, defaultSlowStep } from "./options.ts";
@@ -598,7 +598,7 @@ export class Loop {
     if (this.slicePending) return;
     this.slicePending = true;
     if (macro) macrotask(this.runFromHost);
-    else queueMicrotask(() => this.runSlice(false));
+    else microtask(() => this.runSlice(false));
   }
 
   /**
@@ -608,7 +608,7 @@ export class Loop {
    * this makes cancelling ~1.3x faster at the cost of one microtask per slice.
    */
   private readonly runFromHost = (): void => {
-    queueMicrotask(() => this.runSlice(true));
+    microtask(() => this.runSlice(true));
   };
 
   // ---- driving the loop ----
@@ -616,6 +616,9 @@ export class Loop {
   private drive(): Promise<void> {
     if (this.closed) return Promise.reject(new RuntimeError("the event loop is closed"));
     if (this.active) return Promise.reject(new RuntimeError("this event loop is already running"));
+    // A missing host hook must be this error, not a ReferenceError lost in a microtask (a hang).
+    const missing = checkHost(!this.virtual);
+    if (missing !== null) return Promise.reject(new RuntimeError(missing));
     this.active = true;
     this.stopping = false;
     this.stopAtRoundEnd = false;
@@ -779,7 +782,7 @@ export class Loop {
     if (context.future) parts.push(`task: ${context.future}`);
     const e = context.exception;
     if (e !== undefined) parts.push(e instanceof Error ? (e.stack ?? String(e)) : String(e));
-    console.error(parts.join("\n"));
+    report("error", parts.join("\n"));
   }
 
   /** Calls the handler set with `setExceptionHandler`, or the default one. */
@@ -791,7 +794,7 @@ export class Loop {
       if (this.exceptionHandler) this.exceptionHandler(this, context);
       else this.defaultExceptionHandler(context);
     } catch (error) {
-      console.error("Unhandled error in the exception handler:", error);
+      report("error", "Unhandled error in the exception handler:", error);
     }
   }
 

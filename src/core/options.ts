@@ -1,9 +1,9 @@
 /** Checking `LoopOptions`, and the default slow-step report. */
-import { checkCallback, describeValue } from "./host.ts";
+import { checkCallback, describeValue, report } from "./host.ts";
 import type { LoopOptions, SlowStepInfo } from "./types.ts";
 
 export function defaultSlowStep(info: SlowStepInfo): void {
-  console.error(`taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
+  report("error", `taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
 }
 
 export function checkLoopOptions(options: LoopOptions): void {

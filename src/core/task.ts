@@ -236,6 +236,15 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     return all.length - kept.length;
   }
 
+  /**
+   * @internal Whether cancel() was ever called, or the task ended cancelled:
+   * what `signal.aborted` tells, without making an AbortController (which a
+   * bare host may lack, and which only `signal` users should need).
+   */
+  cancelAsked(): boolean {
+    return (this.flags & CANCEL_ASKED) !== 0 || this.outcome === CANCELLED;
+  }
+
   /** Aborted when the task is cancelled: pass it to `fetch` and other host APIs. */
   get signal(): AbortSignal {
     const extras = this.getExtras();

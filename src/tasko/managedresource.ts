@@ -7,7 +7,7 @@
  */
 import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
-import { describeValue, isCoroutine } from "../core/host.ts";
+import { describeValue, disposeSymbol, isCoroutine } from "../core/host.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
@@ -133,7 +133,7 @@ class ManagedLease<R> implements ResourceLease<R> {
     this.released = true;
     this.handle.released();
   }
-  [Symbol.dispose](): void {
+  [disposeSymbol](): void {
     this.release();
   }
 }
