@@ -141,6 +141,18 @@ export function report(level: "error" | "warn", ...args: unknown[]): void {
 }
 
 /**
+ * A new AbortController, for `task.signal` and `call()`, the only parts of
+ * the entry that need one; where the host has none, a TypeError says so
+ * instead of "AbortController is not defined".
+ */
+export function newAbortController(what: string): AbortController {
+  if (typeof (globalThis as { AbortController?: unknown }).AbortController !== "function") {
+    throw new TypeError(`${what} needs AbortController from the host, and this host has none: define one (README: Host requirements), or do without ${what}`);
+  }
+  return new AbortController();
+}
+
+/**
  * The key of a disposable's dispose method: `Symbol.dispose`, or where the
  * engine lacks it `Symbol.for("Symbol.dispose")`, the key that TypeScript's
  * and esbuild's `using` helpers fall back to. A host that defines

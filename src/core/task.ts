@@ -21,7 +21,7 @@ import type { Awaitable, Coro } from "./types.ts";
 import type { TimerEntry } from "./timerheap.ts";
 import { WaitQueue } from "./waitqueue.ts";
 import { currentTaskOrNull } from "./context.ts";
-import { checkCallback, describeValue } from "./host.ts";
+import { checkCallback, describeValue, newAbortController } from "./host.ts";
 
 export const READY = 0;
 export const RUNNING = 1;
@@ -249,7 +249,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   get signal(): AbortSignal {
     const extras = this.getExtras();
     if (!extras.controller) {
-      extras.controller = new AbortController();
+      extras.controller = newAbortController("task.signal");
       if (this.flags & CANCEL_ASKED || this.outcome === CANCELLED) extras.controller.abort(cancellation("task cancelled"));
     }
     return extras.controller.signal;
