@@ -1,6 +1,6 @@
 /**
  * taskloop benchmark suite: `npm run bench` (full) or `npm run bench -- --quick`.
- * Optional: `-- --only=switch,queue`. Every workload runs several repetitions;
+ * Optional: `-- --only=switch,queue`; `-- --engines` runs bench/engines.ts instead. Every workload runs several repetitions;
  * within a repetition each implementation runs once (rotating who goes first), and
  * the median per metric is reported. Ratios are normalised so that > 1 means
  * taskloop is better. Writes bench/results.json (a --quick or --only run:
@@ -21,6 +21,12 @@ import { queueWorkload } from "./workloads/queue.ts";
 import { lockWorkload } from "./workloads/lock.ts";
 import { timerWorkload } from "./workloads/timer.ts";
 import { cancelWorkload } from "./workloads/cancel.ts";
+
+// `--engines`: switch, spawn and pingpong in Node, Chromium, Deno and Bun instead (bench/engines.ts).
+if (process.argv.includes("--engines")) {
+  await import("./engines.ts");
+  process.exit(0);
+}
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
