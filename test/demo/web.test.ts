@@ -54,14 +54,16 @@ async function taskTable(p: Page): Promise<Record<string, [string, string]>> {
   );
 }
 
+// Functions that run in the page are strings here: this file is type-checked without the DOM lib.
+
 /** Presses the page's button with the mouse, holds it until the device sees it down, then lets go. */
 async function clickButton(p: Page, pressesAfter: number): Promise<void> {
   const box = (await (await p.$("#button"))!.boundingBox())!;
   await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await p.mouse.down();
-  await p.waitForFunction((n) => document.getElementById("presses")!.textContent === String(n), {}, pressesAfter);
+  await p.waitForFunction(`document.getElementById("presses").textContent === "${pressesAfter}"`);
   await p.mouse.up();
-  await p.waitForFunction(() => document.getElementById("button-state")!.textContent === "▲ up");
+  await p.waitForFunction(`document.getElementById("button-state").textContent === "▲ up"`);
 }
 
 test("npm run web serves the dashboard page on 127.0.0.1 and prints its URL", async () => {
@@ -74,7 +76,7 @@ test("npm run web serves the dashboard page on 127.0.0.1 and prints its URL", as
 test("the page runs the device program: its tasks appear in the table from loop.tasks()", { timeout: 60_000 }, async () => {
   const p = page!;
   await p.goto(url);
-  await p.waitForFunction(() => document.querySelectorAll("#tasks tr").length >= 6 && document.getElementById("reading")!.textContent !== "no reading yet");
+  await p.waitForFunction(`document.querySelectorAll("#tasks tr").length >= 6 && document.getElementById("reading").textContent !== "no reading yet"`);
   const tasks = await taskTable(p);
   assert.deepEqual(Object.keys(tasks), ["main", "button 14", "blink", "sensor", "uptime", "screen"]);
   assert.deepEqual(tasks["main"], ["waiting", "Event"]);
@@ -100,8 +102,8 @@ test("clicking the button twice counts two presses and logs them", { timeout: 60
 test("'block the loop 150 ms' holds the loop in one step and the slow-step report names the task", { timeout: 60_000 }, async () => {
   const p = page!;
   await p.click("#block");
-  await p.waitForFunction(() => /slow step: hog held the loop \d+ ms \(limit 50 ms\)/.test(document.getElementById("log")!.textContent ?? ""));
-  const line = (await p.$eval("#log", (e) => e.textContent ?? "")).split("\n").find((l) => l.includes("slow step"))!;
+  await p.waitForFunction(`/slow step: hog held the loop \\d+ ms \\(limit 50 ms\\)/.test(document.getElementById("log").textContent)`);
+  const line = (await p.$eval("#log", (e) => e.textContent ?? "")).split("\n").find((l: string) => l.includes("slow step"))!;
   const held = Number(/held the loop (\d+) ms/.exec(line)![1]);
   assert.ok(held >= 150, `the hog held the loop ${held} ms, at least the 150 ms it busy-waits`);
 });
@@ -109,7 +111,7 @@ test("'block the loop 150 ms' holds the loop in one step and the slow-step repor
 test("'fail the next sensor read' makes the next read fail and the log says so", { timeout: 60_000 }, async () => {
   const p = page!;
   await p.click("#fail");
-  await p.waitForFunction(() => (document.getElementById("reading")!.textContent ?? "").startsWith("read failed"), { timeout: 10_000 });
+  await p.waitForFunction(`document.getElementById("reading").textContent.startsWith("read failed")`, { timeout: 10_000 });
   assert.match(await p.$eval("#log", (e) => e.textContent ?? ""), /sensor: \[Errno 110\] ETIMEDOUT, will retry in 2 s/);
 });
 
