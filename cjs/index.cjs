@@ -1,0 +1,2 @@
+"use strict";
+module.exports = require("./load.cjs")("taskloop", () => require("../dist/index.js"));
