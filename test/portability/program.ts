@@ -143,7 +143,9 @@ async function realClock(say: (line: string) => void): Promise<void> {
     order.push(name);
   }
   await run(function* (): Coro<void> {
-    yield* gather(sleeper("long", 30), sleeper("short", 10));
+    // Started in this order, the short sleep's deadline is the earlier one even
+    // if the host is slow to start the second task: the order never depends on speed.
+    yield* gather(sleeper("short", 10), sleeper("long", 30));
   }, { clock: "real" });
   say(`${order[0]} first, then ${order[1]}`);
   say(`each slept at least its time: ${slept.every(Boolean)}`);
@@ -256,7 +258,7 @@ async function eventFromHost(say: (line: string) => void): Promise<void> {
   await run(function* (): Coro<void> {
     const ev = new Event();
     setTimeout(() => ev.set(), 5);
-    const got = yield* waitFor(ev.wait(), 5);
+    const got = yield* waitFor(ev.wait(), 30); // a generous bound: only a lost wake-up would reach it
     say(`event set by a host timer: ${got}`);
   }, { clock: "real" });
 }
@@ -270,7 +272,7 @@ async function threadSafeFlag(say: (line: string) => void): Promise<void> {
       woken++;
     }());
     setTimeout(() => flag.set(), 5);
-    yield* waitFor(waiter, 5);
+    yield* waitFor(waiter, 30);
     say(`flag set by a host timer: ${woken}`);
   }, { clock: "real" });
 }
