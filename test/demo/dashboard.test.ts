@@ -58,3 +58,23 @@ test("npm start rejects a --seconds that is not a positive number", { timeout: 6
   assert.equal(code, 2);
   assert.match(stderr, /--seconds needs a positive number, got soon/);
 });
+
+test("keys d then c (scripted with --keys): the download shows as a task with a progress line, and cancelling it leaves no partial file", { timeout: 60_000 }, async () => {
+  const { code, stdout, stderr } = await npmStart(["--seconds", "3", "--keys", "d@0.2,c@1.5"]);
+  assert.equal(code, 0, stderr);
+  const atOne = stdout.split("--- snapshot at ")[1] ?? "";
+  assert.match(atOne, /^download \[[#-]{24}\] +\d+\.\d\d%/m, "a progress bar while it downloads");
+  assert.ok(lastSnapshot(`--- snapshot at ${atOne}`).has("download"), "the download is a task in the table");
+  assert.match(stdout, /log: +0\.2 s +key d: downloading large\.bin/);
+  assert.match(stdout, /log: +1\.5 s +key c: cancelling the download/);
+  assert.match(stdout, /download cancelled at \d+\.\d\d%: 0 files left in the download folder/);
+  const last = stdout.split("--- snapshot at ").at(-1)!;
+  assert.match(last, /^download \[[#-]{24}\] +\d+\.\d\d% +cancelled: no partial file left$/m);
+  assert.equal(lastSnapshot(stdout).has("download"), false, "the cancelled task has left the table");
+});
+
+test("npm start rejects a --keys item that is not key@seconds", { timeout: 60_000 }, async () => {
+  const { code, stderr } = await npmStart(["--keys", "d@soon"]);
+  assert.equal(code, 2);
+  assert.match(stderr, /--keys needs key@seconds items like d@0\.5,c@2, got "d@soon"/);
+});

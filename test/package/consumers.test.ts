@@ -72,7 +72,9 @@ test("an ES module imports every entry and runs a program", () => {
   writeFileSync(join(scratch, "esm.mjs"), `
 import { run, createTask, sleep } from "taskloop";
 import { Pin } from "taskloop/device";
+import { DownloadManager } from "taskloop/download";
 ${program.replace(/: number/g, "")}
+if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
 console.log(await run(main(), { clock: "virtual" }));
 `);
   assert.equal(node("esm.mjs").trim(), "blinked 3, LED 1");
@@ -82,7 +84,9 @@ test("CommonJS require()s every entry and runs a program (Node.js 20.19+)", () =
   writeFileSync(join(scratch, "cjs.cjs"), `
 const { run, createTask, sleep } = require("taskloop");
 const { Pin } = require("taskloop/device");
+const { DownloadManager } = require("taskloop/download");
 ${program.replace(/: number/g, "")}
+if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
 run(main(), { clock: "virtual" }).then((line) => console.log(line));
 `);
   assert.equal(node("cjs.cjs").trim(), "blinked 3, LED 1");
@@ -90,11 +94,14 @@ run(main(), { clock: "virtual" }).then((line) => console.log(line));
 
 const consumer = `import { run, createTask, sleep, Queue, type Task, type TaskInfo } from "taskloop";
 import { Pin } from "taskloop/device";
+import { DownloadManager, type DownloadOptions } from "taskloop/download";
 ${program}
+const options: DownloadOptions = { outfile: "/tmp/x.bin", retries: 1 };
+const fetched: Generator<unknown, boolean> = DownloadManager.downloadUrl("http://127.0.0.1:8080/x.bin", options);
 const queue = new Queue<number>(2);
 const info: TaskInfo[] = [];
 const done: Promise<string> = run(main(), { clock: "virtual" });
-export { queue, info, done };
+export { queue, info, done, fetched };
 export type T = Task<number>;
 `;
 
@@ -113,6 +120,9 @@ test("TypeScript under node10 resolution (CommonJS output) type-checks a consume
 test("TypeScript's CommonJS files (.cts) get CommonJS types from require()", () => {
   const cts = `import taskloop = require("taskloop");
 import device = require("taskloop/device");
+import download = require("taskloop/download");
+const fetched: Generator<unknown, Uint8Array | null> = download.DownloadManager.downloadUrl("http://127.0.0.1:8080/x.bin");
+void fetched;
 const pin: InstanceType<typeof device.Pin> = new device.Pin("LED", device.Pin.OUT);
 const done: Promise<number> = taskloop.run(function* () { yield* taskloop.sleep(1); return pin.value(); }(), { clock: "virtual" });
 export = done;
