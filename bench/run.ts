@@ -21,6 +21,7 @@ import { queueWorkload } from "./workloads/queue.ts";
 import { lockWorkload } from "./workloads/lock.ts";
 import { timerWorkload } from "./workloads/timer.ts";
 import { cancelWorkload } from "./workloads/cancel.ts";
+import { toThreadWorkload } from "./workloads/tothread.ts";
 import { downloadWorkload } from "./workloads/download.ts";
 
 // `--engines`: switch, spawn and pingpong in Node, Chromium, Deno and Bun instead (bench/engines.ts).
@@ -31,7 +32,7 @@ if (process.argv.includes("--engines")) {
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
-  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload,
+  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload, toThreadWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;

@@ -8,7 +8,8 @@
 // prints a plain-text snapshot once a second; `--keys d@0.5,c@2` presses keys
 // at those loop times (in both modes).
 import readline from "node:readline";
-import { run, createTask, getEventLoop, sleep, Event, type Coro, type TaskInfo } from "taskloop";
+import { createTask, getEventLoop, sleep, Event, type Coro, type TaskInfo } from "taskloop";
+import { runMain } from "taskloop/node";
 import { PicoDemo } from "./device.ts";
 import { DownloadPanel } from "./download.ts";
 
@@ -163,4 +164,4 @@ function* main(): Coro<void> {
   console.log(`dashboard: ran ${(loop.time() / 1000).toFixed(1)} s, ${device.presses} button presses`);
 }
 
-await run(main(), device.runOptions());
+await runMain(main(), device.runOptions());

@@ -1,6 +1,7 @@
 // The blink example from the README: a task that blinks an LED three times
 // while main waits for it.
-import { run, createTask, sleep } from "taskloop";
+import { createTask, sleep } from "taskloop";
+import { runMain } from "taskloop/node";
 
 function* blink(times: number) {
   for (let i = 0; i < times; i++) {
@@ -18,4 +19,4 @@ function* main() {
   console.log("blinked", n);
 }
 
-await run(main());
+await runMain(main());

@@ -10,7 +10,8 @@
 // Run it on the real clock:  npx tsx examples/tasko-spi.ts --seconds 12
 // A test runs `main(seconds)` on the virtual clock and checks its transcript.
 import { pathToFileURL } from "node:url";
-import { run, schedule, sleep, sleepMs, getEventLoop, ManagedResource, type Coro } from "taskloop";
+import { schedule, sleep, sleepMs, getEventLoop, ManagedResource, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 
 const now = (): number => getEventLoop().time();
 
@@ -180,5 +181,5 @@ function secondsFromArgs(argv: readonly string[]): number {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await run(main(secondsFromArgs(process.argv.slice(2))));
+  await runMain(main(secondsFromArgs(process.argv.slice(2))));
 }

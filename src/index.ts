@@ -2,7 +2,7 @@
  * taskloop: MicroPython's asyncio, rebuilt for TypeScript.
  * This entry uses no host-specific API; see README.md for the tour.
  */
-export type { Awaitable, Coro, ExceptionContext, ExceptionHandler, Lease, LoopOptions, ResultOf, SlowStepInfo, TaskInfo, TaskOptions } from "./core/types.ts";
+export type { Awaitable, Coro, ExceptionContext, ExceptionHandler, Lease, LoopOptions, ResultOf, RunOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./core/types.ts";
 export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, ExceptionGroup, QueueEmpty, QueueFull, BrokenBarrierError, isCancelled } from "./core/errors.ts";
 export { Task } from "./core/task.ts";
 export { Loop } from "./core/loop.ts";
@@ -21,6 +21,9 @@ export { Queue } from "./sync/queue.ts";
 export { Barrier } from "./sync/barrier.ts";
 export { taskGroup, TaskGroup } from "./structure/taskgroup.ts";
 export { shield } from "./structure/shield.ts";
+export { timeout, timeoutAt, Timeout, type TimeoutBody } from "./structure/timeout.ts";
+export { wait, type WaitOptions, type ReturnWhen } from "./structure/wait.ts";
+export { asCompleted, type AsCompletedOptions } from "./structure/ascompleted.ts";
 export { schedule, ScheduledTask, type ScheduleStats } from "./tasko/schedule.ts";
 export { suspend } from "./tasko/suspend.ts";
 export { ManagedResource, ResourceHandle, type ManagedResourceOptions, type ResourceLease } from "./tasko/managedresource.ts";

@@ -1,6 +1,7 @@
 // The event-loop blog, first program: say hello every second, forever.
 // Run: npx tsx examples/blog/01-hello-every-second.ts  (Ctrl-C to stop)
-import { run, sleep, type Coro } from "taskloop";
+import { sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 export function* hello(log: Log = print, times = Infinity): Coro<void> {
@@ -12,4 +13,4 @@ export function* hello(log: Log = print, times = Infinity): Coro<void> {
 
 export const main = hello;
 
-if (isMain(import.meta)) await run(hello());
+if (isMain(import.meta)) await runMain(hello());

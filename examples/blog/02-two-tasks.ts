@@ -1,6 +1,7 @@
 // The event-loop blog: two tasks on one loop, task1 every second, task2 every two.
 // Run: npx tsx examples/blog/02-two-tasks.ts  (Ctrl-C to stop)
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* task1(log: Log): Coro<void> {
@@ -23,4 +24,4 @@ export function* main(log: Log = print, seconds = Infinity): Coro<void> {
   for (let s = 0; s < seconds; s++) yield* sleep(1); // run() cancels both when main returns
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

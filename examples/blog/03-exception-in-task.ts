@@ -1,6 +1,7 @@
 // The event-loop blog: an exception handled inside the task, which keeps going.
 // Run: npx tsx examples/blog/03-exception-in-task.ts
-import { run, sleep, type Coro } from "taskloop";
+import { sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 /** Pretends to parse a reading; "bad" input throws, like a corrupt frame would. */
@@ -22,4 +23,4 @@ export function* main(log: Log = print): Coro<void> {
   log("Task finished normally");
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

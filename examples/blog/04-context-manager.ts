@@ -2,7 +2,8 @@
 // `async with` becomes `using`: the resource is released when the block ends,
 // however it ends, even when the task is cancelled in the middle.
 // Run: npx tsx examples/blog/04-context-manager.ts
-import { run, createTask, sleep, CancelledError, type Coro } from "taskloop";
+import { createTask, sleep, CancelledError, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 /** A shared bus: acquired on creation, released by `using` at block end. */
@@ -38,4 +39,4 @@ export function* main(log: Log = print): Coro<void> {
   }
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

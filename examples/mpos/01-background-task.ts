@@ -1,7 +1,8 @@
 // MicroPythonOS TaskManager guide, "Creating Background Tasks": an activity
 // launches background work from onCreate and the screen stays responsive.
 // Run: npx tsx examples/mpos/01-background-task.ts
-import { run, Activity, ActivityStack, TaskManager, type Coro, type LifecycleHook } from "taskloop";
+import { Activity, ActivityStack, TaskManager, type Coro, type LifecycleHook } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 class MyActivity extends Activity {
@@ -30,4 +31,4 @@ export function* main({ log = print }: { log?: Log } = {}): Coro<void> {
   log(`background tasks: ${TaskManager.listTasks().length}`);
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

@@ -1,7 +1,8 @@
 // MicroPythonOS TaskManager guide, "Delayed Operations": sleep in seconds and
 // in milliseconds.
 // Run: npx tsx examples/mpos/02-delayed-operations.ts
-import { run, TaskManager, type Coro } from "taskloop";
+import { TaskManager, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 export function* delayedOperation(log: Log): Coro<void> {
@@ -15,4 +16,4 @@ export function* main({ log = print }: { log?: Log } = {}): Coro<void> {
   yield* TaskManager.createTask(delayedOperation(log))!;
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

@@ -1,8 +1,9 @@
 // MicroPythonOS TaskManager guide, "Timeout Operations": a download wrapped in
 // waitFor; one that answers in time, one that never does.
 // Run: npx tsx examples/mpos/03-download-with-timeout.ts [--url http://host:port]
-import { run, TaskManager, TimeoutError, type Coro } from "taskloop";
+import { TaskManager, TimeoutError, type Coro } from "taskloop";
 import { DownloadManager } from "taskloop/download";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 import { withBaseUrl } from "./_server.ts";
 
@@ -21,4 +22,4 @@ export function* main({ base, log = print, timeout = 2 }: { base: string; log?: 
   yield* downloadWithTimeout(`${base}/hang`, timeout, log);
 }
 
-if (isMain(import.meta)) await withBaseUrl((base) => run(main({ base })));
+if (isMain(import.meta)) await withBaseUrl((base) => runMain(main({ base })));

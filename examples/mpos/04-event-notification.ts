@@ -1,7 +1,8 @@
 // MicroPythonOS TaskManager guide, "Event Notifications": one task waits for
 // an event that another signals.
 // Run: npx tsx examples/mpos/04-event-notification.ts
-import { run, TaskManager, type Coro, type Event } from "taskloop";
+import { TaskManager, type Coro, type Event } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* waitForEvent(event: Event, log: Log): Coro<void> {
@@ -23,4 +24,4 @@ export function* main({ log = print }: { log?: Log } = {}): Coro<void> {
   yield* waiter;
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

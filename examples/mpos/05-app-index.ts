@@ -1,8 +1,9 @@
 // MicroPythonOS TaskManager guide, "Downloading Data": the app store screen
 // downloads the app index in the background when it resumes, and shows it.
 // Run: npx tsx examples/mpos/05-app-index.ts [--url http://host:port]
-import { run, Activity, ActivityStack, TaskManager, type Coro, type LifecycleHook } from "taskloop";
+import { Activity, ActivityStack, TaskManager, type Coro, type LifecycleHook } from "taskloop";
 import { DownloadManager } from "taskloop/download";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 import { withBaseUrl } from "./_server.ts";
 
@@ -47,4 +48,4 @@ export function* main({ base, log = print }: { base: string; log?: Log }): Coro<
   yield* stack.back();
 }
 
-if (isMain(import.meta)) await withBaseUrl((base) => run(main({ base })));
+if (isMain(import.meta)) await withBaseUrl((base) => runMain(main({ base })));

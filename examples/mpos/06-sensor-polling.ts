@@ -3,7 +3,8 @@
 // Two versions side by side: the guide's `self.monitoring` flag, and
 // taskloop's `whileForeground`.
 // Run: npx tsx examples/mpos/06-sensor-polling.ts
-import { run, getEventLoop, Activity, ActivityStack, TaskManager, type Coro, type LifecycleHook } from "taskloop";
+import { getEventLoop, Activity, ActivityStack, TaskManager, type Coro, type LifecycleHook } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 /** A stand-in for SensorManager.read_accelerometer(). */
@@ -75,4 +76,4 @@ export function* main({ log = print }: { log?: Log } = {}): Coro<void> {
   }
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

@@ -4,8 +4,9 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { run, type Coro } from "taskloop";
+import type { Coro } from "taskloop";
 import { DownloadManager } from "taskloop/download";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 import { withBaseUrl } from "./_server.ts";
 
@@ -32,7 +33,7 @@ export function* main({ base, log = print, dir }: { base: string; log?: Log; dir
 if (isMain(import.meta)) {
   const dir = mkdtempSync(join(tmpdir(), "mpos-download-"));
   try {
-    await withBaseUrl((base) => run(main({ base, dir })), { largeBytes: 8 * 1024 * 1024, largeRate: 4 * 1024 * 1024 });
+    await withBaseUrl((base) => runMain(main({ base, dir })), { largeBytes: 8 * 1024 * 1024, largeRate: 4 * 1024 * 1024 });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

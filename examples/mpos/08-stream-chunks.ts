@@ -1,8 +1,9 @@
 // MicroPythonOS TaskManager guide, "Stream processing": each chunk is handed
 // to a callback as it arrives (a generator callback: the download waits for it).
 // Run: npx tsx examples/mpos/08-stream-chunks.ts [--url http://host:port]
-import { run, type Coro } from "taskloop";
+import type { Coro } from "taskloop";
 import { DownloadManager } from "taskloop/download";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 import { withBaseUrl } from "./_server.ts";
 
@@ -20,4 +21,4 @@ export function* main({ base, log = print }: { base: string; log?: Log }): Coro<
   log(ok ? "stream ended" : "stream failed");
 }
 
-if (isMain(import.meta)) await withBaseUrl((base) => run(main({ base })));
+if (isMain(import.meta)) await withBaseUrl((base) => runMain(main({ base })));

@@ -1,8 +1,9 @@
 // MicroPythonOS TaskManager guide, "Concurrent Downloads": every icon starts at
 // once, and each gets its own timeout; one server never answers.
 // Run: npx tsx examples/mpos/09-concurrent-icons.ts [--url http://host:port]
-import { run, TaskManager, type Coro } from "taskloop";
+import { TaskManager, type Coro } from "taskloop";
 import { DownloadManager } from "taskloop/download";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 import { withBaseUrl } from "./_server.ts";
 import { APP_INDEX } from "../../demo/fileserver.ts";
@@ -29,4 +30,4 @@ export function* main({ base, log = print, timeout = 2 }: { base: string; log?: 
   results.forEach((data, i) => log(`${icons[i]}: ${data === null ? "no icon" : `${data.length} bytes`}`));
 }
 
-if (isMain(import.meta)) await withBaseUrl((base) => run(main({ base })));
+if (isMain(import.meta)) await withBaseUrl((base) => runMain(main({ base })));

@@ -1,8 +1,9 @@
 // MicroPythonOS TaskManager guide, "Bounded Concurrency": download a list of
 // URLs at most `maxConcurrent` at a time, each with a timeout.
 // Run: npx tsx examples/mpos/10-bounded-concurrency.ts [--url http://host:port]
-import { run, gather, TaskManager, type Coro } from "taskloop";
+import { gather, TaskManager, type Coro } from "taskloop";
 import { DownloadManager } from "taskloop/download";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 import { withBaseUrl } from "./_server.ts";
 
@@ -27,4 +28,4 @@ export function* main({ base, log = print, timeout = 2 }: { base: string; log?: 
   log(`${results.filter((r) => r !== null).length} of ${results.length} downloaded`);
 }
 
-if (isMain(import.meta)) await withBaseUrl((base) => run(main({ base })));
+if (isMain(import.meta)) await withBaseUrl((base) => runMain(main({ base })));

@@ -1,7 +1,8 @@
 // MicroPythonOS TaskManager guide, "Troubleshooting: Task Never Completes":
 // a task that hangs is caught by a timeout, and its cleanup still runs.
 // Run: npx tsx examples/mpos/11-hanging-task.ts
-import { run, TaskManager, TimeoutError, type Coro } from "taskloop";
+import { TaskManager, TimeoutError, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* waitForReply(log: Log): Coro<string> {
@@ -26,4 +27,4 @@ export function* main({ log = print, timeout = 30 }: { log?: Log; timeout?: numb
   log(`task cancelled: ${task.cancelled()}`);
 }
 
-if (isMain(import.meta)) await run(main({ timeout: 2 }));
+if (isMain(import.meta)) await runMain(main({ timeout: 2 }));

@@ -1,7 +1,8 @@
 // MicroPythonOS TaskManager guide, "Troubleshooting: Exception Not Caught":
 // a task that catches its own errors, beside one that does not.
 // Run: npx tsx examples/mpos/12-safe-task.ts
-import { run, getEventLoop, TaskManager, type Coro } from "taskloop";
+import { getEventLoop, TaskManager, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* riskyOperation(): Coro<void> {
@@ -31,4 +32,4 @@ export function* main({ log = print }: { log?: Log } = {}): Coro<void> {
   log("the loop and the other tasks go on");
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

@@ -1,6 +1,7 @@
 // Pico 2 W session "Creating, running and managing tasks": the smallest task.
 // Run: npx tsx examples/pico/01-hello-task.ts
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* sayHello(log: Log): Coro<void> {
@@ -15,4 +16,4 @@ export function* main(log: Log = print): Coro<void> {
   log("Main is done");
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

@@ -1,7 +1,8 @@
 // Pico 2 W session: two tasks interleaving. Task 1 runs every 1 s three times,
 // task 2 every 0.5 s five times; the order of their lines shows the interleaving.
 // Run: npx tsx examples/pico/02-two-tasks.ts
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* task1(log: Log): Coro<void> {
@@ -26,4 +27,4 @@ export function* main(log: Log = print): Coro<void> {
   log("Both tasks finished");
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

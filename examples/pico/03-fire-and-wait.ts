@@ -1,6 +1,7 @@
 // Pico 2 W session: fire a task, keep working, then wait for its result.
 // Run: npx tsx examples/pico/03-fire-and-wait.ts
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 /** Pretends to read a sensor, which takes 2 seconds. */
@@ -21,4 +22,4 @@ export function* main(log: Log = print): Coro<void> {
   log(`Result: ${value}`);
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

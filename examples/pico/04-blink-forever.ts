@@ -1,7 +1,8 @@
 // Pico 2 W session: a blink task that runs forever while main waits on it.
 // `seconds` bounds it for tests; without it, stop with Ctrl-C.
 // Run: npx tsx examples/pico/04-blink-forever.ts
-import { run, createTask, sleep, waitFor, TimeoutError, type Coro } from "taskloop";
+import { createTask, sleep, waitFor, TimeoutError, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin } from "taskloop/device";
 import { isMain, print, type Log } from "../_runner.ts";
 
@@ -37,4 +38,9 @@ export function* main({ led = new Pin("LED", Pin.OUT), log = print, seconds }: O
   }
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) {
+  // Ctrl-C cancels main: waitFor cancels the blink task, whose finally turns the LED off.
+  const led = new Pin("LED", Pin.OUT);
+  await runMain(main({ led }));
+  print(`LED is ${led.value() ? "on" : "off"}`);
+}

@@ -1,7 +1,8 @@
 // Pico 2 W session: several infinite tasks started and awaited as one group
 // with gather(). Cancelling the group (here: the timeout) cancels all of them.
 // Run: npx tsx examples/pico/05-grouped-tasks.ts
-import { run, gather, sleep, waitFor, TimeoutError, type Coro } from "taskloop";
+import { gather, sleep, waitFor, TimeoutError, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin } from "taskloop/device";
 import { isMain, print, uptime, type Log } from "../_runner.ts";
 
@@ -41,4 +42,4 @@ export function* main({ led = new Pin("LED", Pin.OUT), log = print, seconds }: O
   }
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

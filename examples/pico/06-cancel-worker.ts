@@ -1,6 +1,7 @@
 // Pico 2 W session: cancel a worker; its `finally` cleans up before it ends.
 // Run: npx tsx examples/pico/06-cancel-worker.ts
-import { run, createTask, sleep, CancelledError, type Coro } from "taskloop";
+import { createTask, sleep, CancelledError, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* worker(log: Log): Coro<void> {
@@ -27,4 +28,4 @@ export function* main(log: Log = print): Coro<void> {
   }
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

@@ -1,6 +1,7 @@
 // Pico 2 W session: a task fails; the task that awaits it catches the error.
 // Run: npx tsx examples/pico/07-task-error.ts
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { isMain, print, type Log } from "../_runner.ts";
 
 function* faultySensor(log: Log): Coro<number> {
@@ -20,4 +21,4 @@ export function* main(log: Log = print): Coro<void> {
   log("Main carries on");
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

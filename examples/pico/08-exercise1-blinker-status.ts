@@ -1,6 +1,7 @@
 // Pico 2 W session, Exercise 1: an LED blinker and a status reporter, side by side.
 // Run: npx tsx examples/pico/08-exercise1-blinker-status.ts
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin } from "taskloop/device";
 import { isMain, print, uptime, type Log } from "../_runner.ts";
 
@@ -30,4 +31,4 @@ export function* main({ led = new Pin("LED", Pin.OUT), log = print, seconds = In
   for (let s = 0; s < seconds; s++) yield* sleep(1); // main stays alive; run() cancels the rest at the end
 }
 
-if (isMain(import.meta)) await run(main());
+if (isMain(import.meta)) await runMain(main());

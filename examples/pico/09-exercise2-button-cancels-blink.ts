@@ -1,7 +1,8 @@
 // Pico 2 W session, Exercise 2: pressing the button cancels the blink task,
 // and the LED is left off.
 // Run: npx tsx examples/pico/09-exercise2-button-cancels-blink.ts  (a simulated press comes at 3 s)
-import { run, createTask, sleep, sleepMs, CancelledError, type Coro } from "taskloop";
+import { createTask, sleep, sleepMs, CancelledError, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin } from "taskloop/device";
 import { finger, isMain, print, type Log } from "../_runner.ts";
 
@@ -43,7 +44,7 @@ export function* main({ led = new Pin("LED", Pin.OUT), button = new Pin(14, Pin.
 
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
-  await run(function* () {
+  await runMain(function* () {
     createTask(finger(button, [3]));
     yield* main({ button });
   });

@@ -1,7 +1,8 @@
 // Pico 2 W session, Exercise 3: read a DHT22 every 2 s, survive read errors,
 // and flash a heartbeat LED so you can see the board is alive.
 // Run: npx tsx examples/pico/10-exercise3-dht22.ts  (the 3rd read is made to fail)
-import { run, createTask, sleep, type Coro } from "taskloop";
+import { createTask, sleep, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { DHT22, OSError, Pin } from "taskloop/device";
 import { isMain, print, type Log } from "../_runner.ts";
 
@@ -42,7 +43,7 @@ export function* main({ sensor = new DHT22(new Pin(15)), led = new Pin("LED", Pi
 
 if (isMain(import.meta)) {
   const sensor = new DHT22(new Pin(15));
-  await run(function* () {
+  await runMain(function* () {
     createTask(function* () {
       yield* sleep(3);
       sensor.failNext(); // a loose wire: the read at 4 s fails

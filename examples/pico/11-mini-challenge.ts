@@ -1,7 +1,8 @@
 // Pico 2 W session, Mini Challenge: blink an LED, report uptime, and count
 // button presses, all at once.
 // Run: npx tsx examples/pico/11-mini-challenge.ts  (simulated presses at 2 s, 4.5 s and 7 s)
-import { run, createTask, sleep, sleepMs, type Coro } from "taskloop";
+import { createTask, sleep, sleepMs, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin } from "taskloop/device";
 import { finger, isMain, print, uptime, type Log } from "../_runner.ts";
 
@@ -50,7 +51,7 @@ export function* main({ led = new Pin("LED", Pin.OUT), button = new Pin(14, Pin.
 
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
-  await run(function* () {
+  await runMain(function* () {
     createTask(finger(button, [2, 4.5, 7]));
     yield* main({ button, seconds: 11 });
   });

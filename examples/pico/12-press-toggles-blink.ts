@@ -1,7 +1,8 @@
 // Pico 2 W session, further practice: the first press starts blinking, the
 // second stops it (LED off), and so on.
 // Run: npx tsx examples/pico/12-press-toggles-blink.ts  (simulated presses at 1 s, 3 s, 4 s)
-import { run, createTask, sleep, type Coro, type Task } from "taskloop";
+import { createTask, sleep, type Coro, type Task } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin, Pushbutton } from "taskloop/device";
 import { finger, isMain, print, type Log } from "../_runner.ts";
 
@@ -44,7 +45,7 @@ export function* main({ led = new Pin("LED", Pin.OUT), button = new Pin(14, Pin.
 
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
-  await run(function* () {
+  await runMain(function* () {
     createTask(finger(button, [1, 3, 4]));
     yield* main({ button, seconds: 6 });
   });

@@ -3,7 +3,8 @@
 // "pressed" 50 ms after the first edge. (`Pushbutton` from taskloop/device
 // does this for you.)
 // Run: npx tsx examples/pico/13-debounced-button.ts  (two bouncy simulated presses)
-import { run, createTask, sleep, sleepMs, type Coro } from "taskloop";
+import { createTask, sleep, sleepMs, type Coro } from "taskloop";
+import { runMain } from "taskloop/node";
 import { Pin } from "taskloop/device";
 import { isMain, print, type Log } from "../_runner.ts";
 
@@ -49,7 +50,7 @@ export function* bouncyPress(button: Pin, holdMs: number): Coro<void> {
 
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
-  await run(function* () {
+  await runMain(function* () {
     createTask(function* () {
       yield* sleep(1);
       yield* bouncyPress(button, 300);

@@ -2,7 +2,8 @@
 // starts or stops the blink task, a long press (1 s) starts or stops the
 // sensor reporter.
 // Run: npx tsx examples/pico/14-task-manager.ts  (a scripted finger presses short, long, short, long)
-import { run, createTask, sleep, type Coro, type Task } from "taskloop";
+import { createTask, sleep, type Coro, type Task } from "taskloop";
+import { runMain } from "taskloop/node";
 import { DHT22, Pin, Pushbutton } from "taskloop/device";
 import { isMain, print, type Log } from "../_runner.ts";
 
@@ -83,7 +84,7 @@ export function* main({
 
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
-  await run(function* () {
+  await runMain(function* () {
     createTask(function* () {
       const press = function* (holdSeconds: number): Coro<void> {
         button.drive(0);

@@ -13,7 +13,8 @@ import { context } from "./context.ts";
 import { PARK, RESUME, YIELD } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
 import { TimerHeap } from "./timerheap.ts";
-import { SOON, SoonCall } from "./soon.ts";
+import { SOON, SoonCall, TIMER_CALL, TimerCall } from "./soon.ts";
+import { isAbortSignal, linkSignal } from "./outsidesignal.ts";
 import { CANCELLED, FAILED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, Task, WAITING } from "./task.ts";
 import { checkCallback, checkHost, describeValue, isAwaitable, isCoroutine, isThenable, macrotask, microtask, realNow, report } from "./host.ts";
 import { HostWait, SleepWait, sleepUntil } from "./waits.ts";
@@ -61,7 +62,7 @@ let nextLoopId = 1;
 export class Loop {
   readonly id = nextLoopId++;
   /** @internal */ readonly ready = new ReadyQueue<Task | SoonCall>();
-  /** @internal the sleeping tasks: each task is its own timer entry */ readonly timers = new TimerHeap<Task>();
+  /** @internal the sleeping tasks (each task is its own timer entry), and `callAt` callbacks */ readonly timers = new TimerHeap<Task | TimerCall>();
   /** @internal tasks parked on a host promise: virtual time stands still for them */ hostWaits = 0;
   /** @internal tasks parked on a ThreadSafeFlag: only the host can wake them, so no deadlock */ flagWaits = 0;
   private readonly virtual: boolean;
@@ -118,20 +119,31 @@ export class Loop {
     return this.virtual ? this.virtualNow : realNow() - this.origin;
   }
 
-  /** Schedules `coro` as a new task on this loop; it starts after the current task yields. */
+  /**
+   * Schedules `coro` as a new task on this loop; it starts after the current
+   * task yields. `options.signal`: an outside AbortSignal that cancels the
+   * task when it aborts (its reason becomes the cancel message).
+   */
   createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
     if (!isCoroutine(coro)) {
       const hint = typeof coro === "function" ? " (call the generator function: createTask(main()), not createTask(main))" : "";
       throw new TypeError(`coroutine expected: createTask(coro) takes a generator object, got ${describeValue(coro)}${hint}`);
     }
-    if (options !== undefined && (typeof options !== "object" || options === null)) {
-      throw new TypeError(`createTask(coro, options): options must be an object like { name: "worker" }, got ${describeValue(options)}`);
-    }
-    const name = options?.name;
-    if (name !== undefined && typeof name !== "string") throw new TypeError(`createTask: options.name must be a string, got ${describeValue(name)}`);
+    let name: string | undefined;
+    let signal: AbortSignal | undefined;
     if (options !== undefined) {
+      // Only a call with options pays for looking at them: the hot path is createTask(coro).
+      if (typeof options !== "object" || options === null) {
+        throw new TypeError(`createTask(coro, options): options must be an object like { name: "worker" }, got ${describeValue(options)}`);
+      }
+      name = options.name;
+      if (name !== undefined && typeof name !== "string") throw new TypeError(`createTask: options.name must be a string, got ${describeValue(name)}`);
+      signal = options.signal;
+      if (signal !== undefined && !isAbortSignal(signal)) {
+        throw new TypeError(`createTask: options.signal must be an AbortSignal (from new AbortController().signal), got ${describeValue(signal)}`);
+      }
       for (const key of Object.keys(options)) {
-        if (key !== "name") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the only option is name`);
+        if (key !== "name" && key !== "signal") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the options are name and signal`);
       }
     }
     if (this.closed) throw new RuntimeError("createTask: the event loop is closed");
@@ -143,7 +155,33 @@ export class Loop {
     this.liveCount++;
     this.ready.push(task);
     this.kick();
+    if (signal !== undefined) linkSignal(task, signal);
     return task;
+  }
+
+  /**
+   * @internal calls `fn` from the loop when its clock reaches `deadline` (ms),
+   * in deadline order with the sleeping tasks, as CPython's `call_at`; a
+   * deadline already past runs it soon (`callSoon`), as CPython's timeout
+   * scope does. `cancelTimer` withdraws it.
+   */
+  callAt(deadline: number, fn: () => void): TimerCall {
+    const call = new TimerCall(fn);
+    if (deadline <= this.time()) {
+      this.callSoon(() => {
+        if (!call.cancelled) fn();
+      });
+    } else {
+      this.timers.push(call, deadline);
+      if (!this.inSlice) this.kick(); // an idle loop re-arms its host timer for the earlier deadline
+    }
+    return call;
+  }
+
+  /** @internal withdraws a `callAt` callback that has not run yet. */
+  cancelTimer(call: TimerCall): void {
+    call.cancelled = true;
+    this.timers.remove(call);
   }
 
   // ---- waking tasks (called by awaitables and primitives) ----
@@ -462,7 +500,7 @@ export class Loop {
     if (w > 0 && last !== null) this.chargeWindow(last, w, t0, realNow());
   }
 
-  private runSoon(call: SoonCall): void {
+  private runSoon(call: SoonCall | TimerCall): void {
     try {
       call.fn();
     } catch (error) {
@@ -545,8 +583,14 @@ export class Loop {
     let top = timers.peek();
     while (top !== undefined && top.deadline <= now) {
       timers.pop();
-      top.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
-      this.wake(top);
+      if (top.state === TIMER_CALL) {
+        // Run at once, in deadline order with the sleepers woken here: a task
+        // it cancels joins the ready queue where CPython's would.
+        this.runSoon(top as TimerCall);
+      } else {
+        top.heapIndex = TIMER_WOKEN; // its lateness is measured when it actually runs
+        this.wake(top as Task);
+      }
       top = timers.peek();
     }
   }
@@ -696,9 +740,9 @@ export class Loop {
   }
 
   /** @internal `run()`: main, then cancel whatever is left and wait for its cleanup. */
-  async runMain<T>(main: Coro<T>): Promise<T> {
+  async runMain<T>(main: Coro<T>, signal?: AbortSignal): Promise<T> {
     this.checkNotRunning("run()");
-    const task = this.createTask(main, { name: "main" });
+    const task = this.createTask(main, signal === undefined ? { name: "main" } : { name: "main", signal });
     try {
       return await this.runUntilComplete(task);
     } finally {

@@ -2,19 +2,23 @@ import { getEventLoop, newEventLoop, peekDefaultLoop } from "./defaultloop.ts";
 import { describeValue, isCoroutine, report } from "./host.ts";
 import { context } from "./context.ts";
 import { RuntimeError } from "./errors.ts";
-import type { Coro, LoopOptions } from "./types.ts";
+import type { Coro, LoopOptions, RunOptions } from "./types.ts";
+import { isAbortSignal } from "./outsidesignal.ts";
 
 /**
  * Runs `main` as a task until it finishes and settles with its result or
  * error. Then cancels every task still left on the loop and waits for their
- * cleanup. With `options`, a new loop with them becomes the default first.
+ * cleanup. With loop options, a new loop with them becomes the default first.
+ * `options.signal` (an outside AbortSignal) cancels the main task when it
+ * aborts; the reason becomes the cancel message.
  *
  * @example
  * ```ts
  * await run(main(), { clock: "virtual" });
+ * await run(main(), { signal: AbortSignal.timeout(60_000) });
  * ```
  */
-export function run<T>(main: Coro<T> | (() => Coro<T>), options?: LoopOptions): Promise<T> {
+export function run<T>(main: Coro<T> | (() => Coro<T>), options?: RunOptions): Promise<T> {
   if (context.task !== null) {
     return Promise.reject(new RuntimeError("run() cannot be called from inside a task: use `yield* main()` or createTask(main()) instead"));
   }
@@ -29,9 +33,19 @@ export function run<T>(main: Coro<T> | (() => Coro<T>), options?: LoopOptions): 
     return Promise.reject(new TypeError(`run(main): coroutine expected (a generator object such as main(), or a generator function), got ${what}`));
   }
   try {
-    if (options !== undefined) warnOfStrandedTasks();
-    const loop = options !== undefined ? newEventLoop(options) : getEventLoop();
-    return loop.runMain(coro as Coro<T>);
+    let loopOptions: LoopOptions | undefined = options;
+    let signal: AbortSignal | undefined;
+    if (options !== undefined && options !== null && typeof options === "object" && "signal" in options) {
+      const { signal: s, ...rest } = options;
+      if (s !== undefined && !isAbortSignal(s)) {
+        throw new TypeError(`run(main, options): options.signal must be an AbortSignal (from new AbortController().signal), got ${describeValue(s)}`);
+      }
+      signal = s;
+      loopOptions = Object.keys(rest).length > 0 ? rest : undefined;
+    }
+    if (loopOptions !== undefined) warnOfStrandedTasks();
+    const loop = loopOptions !== undefined ? newEventLoop(loopOptions) : getEventLoop();
+    return loop.runMain(coro as Coro<T>, signal);
   } catch (error) {
     return Promise.reject(error);
   }

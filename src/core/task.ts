@@ -9,8 +9,10 @@
  *   once it is DONE, its result or error. One field for both keeps tasks small.
  * - `flags`: THROW, RETRIEVED (someone has seen the outcome), CANCEL_ASKED
  *   (cancel() was called once: its `signal` is aborted, even if it is read
- *   only later), and the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED) in the
- *   bits above them.
+ *   only later), PASSING, the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED)
+ *   in the two bits above them, and above those the count of cancellations
+ *   asked for and not withdrawn (CPython's `cancelling()`; only timeout scopes
+ *   read it, to tell their own cancellation from anyone else's).
  * - A cancellation asked for while the task is running waits in
  *   `loop.selfCancel` (one task runs at a time) until its next suspension point.
  */
@@ -22,6 +24,7 @@ import type { TimerEntry } from "./timerheap.ts";
 import { WaitQueue } from "./waitqueue.ts";
 import { currentTaskOrNull } from "./context.ts";
 import { checkCallback, describeValue, newAbortController } from "./host.ts";
+import { stopTask } from "./stop.ts";
 
 export const READY = 0;
 export const RUNNING = 1;
@@ -41,6 +44,9 @@ const CANCEL_ASKED = 4;
 /** cancel() is passing a cancellation on through this task right now (see TaskAwaiter.cancelWait). */
 export const PASSING = 8;
 const OUTCOME_SHIFT = 4;
+/** One cancellation request in the count kept above the outcome bits (see cancelling()). */
+const CANCEL_UNIT = 1 << 6;
+const COUNT_SHIFT = 6;
 
 type DoneCallback = (task: Task<unknown>) => void;
 
@@ -62,6 +68,8 @@ interface TaskExtras {
   promise: Promise<unknown> | null;
   settle: ((ok: boolean) => void) | null;
   name: string | null;
+  /** Undoes what ties the task to something outside it (an outside AbortSignal's listener); called when it settles. */
+  unlink: (() => void) | null;
   /**
    * Bookkeepers told as the task ends (TaskManager's and an Activity's task
    * lists). Unlike done callbacks they do not count as awaiting the task, so
@@ -127,7 +135,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
       throw new TypeError(`Task.cancel(msg): msg must be a string, got ${describeValue(msg)}`);
     }
     if (this.state === DONE) return false;
-    this.flags |= CANCEL_ASKED;
+    this.flags = (this.flags | CANCEL_ASKED) + CANCEL_UNIT;
     this.extras?.controller?.abort(cancellation(msg ?? "task cancelled"));
     if (this.flags & PASSING) return true; // came round an await cycle: TaskAwaiter.cancelWait ends it
     this.flags |= PASSING;
@@ -158,6 +166,51 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
       default:
         this.waitingOn!.cancelWait(this, error);
     }
+  }
+
+  /**
+   * @internal a cancellation on behalf of a scope inside the task (a timeout):
+   * counted as cancel() counts (see cancelling()), and thrown at the task's
+   * suspension point as cancel() throws it, but the task's `signal` stays as
+   * it is, since the task itself goes on once the scope has handled it.
+   */
+  cancelScope(error: CancelledError): void {
+    if (this.state === DONE) return;
+    this.flags += CANCEL_UNIT;
+    this.interrupt(error);
+  }
+
+  /** @internal how many cancellations were asked for and not withdrawn (CPython's `Task.cancelling()`). */
+  cancelling(): number {
+    return this.flags >>> COUNT_SHIFT;
+  }
+
+  /** @internal withdraws one cancellation request and gives the count left (CPython's `Task.uncancel()`). */
+  uncancel(): number {
+    if (this.flags >= CANCEL_UNIT) this.flags -= CANCEL_UNIT;
+    return this.flags >>> COUNT_SHIFT;
+  }
+
+  /**
+   * Cancels the task and waits until it has finished, so its cleanup has run.
+   * Gives `true` if it ended cancelled, `false` if it had already finished
+   * otherwise or caught the cancellation and returned. Never throws the
+   * task's `CancelledError`; an error its cleanup throws is re-thrown. If the
+   * task calling `stop()` is itself cancelled meanwhile, it stops waiting at
+   * once and the stopped task's cleanup carries on undisturbed.
+   *
+   * @example
+   * ```ts
+   * const blinker = createTask(blink(led));
+   * yield* sleep(5);
+   * const wasCancelled = yield* blinker.stop(); // the LED is off by now
+   * ```
+   */
+  stop(msg?: string): Awaitable<boolean> {
+    if (msg !== undefined && typeof msg !== "string") {
+      throw new TypeError(`Task.stop(msg): msg must be a string, got ${describeValue(msg)}`);
+    }
+    return stopTask(this, msg);
   }
 
   done(): boolean {
@@ -282,12 +335,12 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
 
   /** @internal */
   getExtras(): TaskExtras {
-    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null, observers: null });
+    return (this.extras ??= { callbacks: null, callbackOrder: 0, order: 0, waiters: null, controller: null, promise: null, settle: null, name: null, unlink: null, observers: null });
   }
 
   /** @internal how it ended: PENDING, SUCCEEDED, FAILED or CANCELLED */
   get outcome(): number {
-    return this.flags >> OUTCOME_SHIFT;
+    return (this.flags >> OUTCOME_SHIFT) & 3;
   }
 
   /** @internal its result or error, once DONE */
@@ -333,6 +386,10 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     this.waitingOn = null;
     const extras = this.extras;
     if (!extras) return;
+    if (extras.unlink !== null) {
+      extras.unlink();
+      extras.unlink = null;
+    }
     const observers = extras.observers;
     if (observers !== null) {
       extras.observers = null;

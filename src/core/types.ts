@@ -156,9 +156,36 @@ export type ExceptionHandler = (loop: Loop, context: ExceptionContext) => void;
  *
  * @example
  * ```ts
- * createTask(poll(), { name: "poll" });
+ * const stopPolling = new AbortController();
+ * createTask(poll(), { name: "poll", signal: stopPolling.signal });
+ * stopPolling.abort("shutting down"); // cancels the task: CancelledError("shutting down")
  * ```
  */
 export interface TaskOptions {
+  /** Defaults to `task-<id>`. */
   name?: string;
+  /**
+   * An outside AbortSignal: when it aborts, the task is cancelled, with the
+   * abort reason as the cancel message (an Error's message, a string as it
+   * is). Already aborted: the task never runs its body.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Options for `run`: the loop options, and an outside AbortSignal for the
+ * main task. Only a loop option (clock, slowStepMs, onSlowStep,
+ * timerPrecision) makes `run` start a new loop; `{ signal }` alone runs on
+ * the current default loop.
+ *
+ * @example
+ * ```ts
+ * const controller = new AbortController();
+ * setTimeout(() => controller.abort("enough"), 60_000);
+ * await run(main(), { signal: controller.signal }); // rejects with CancelledError("enough") unless main catches it
+ * ```
+ */
+export interface RunOptions extends LoopOptions {
+  /** Cancels the main task when it aborts (the reason becomes the cancel message). */
+  signal?: AbortSignal;
 }
