@@ -22,6 +22,7 @@ import { lockWorkload } from "./workloads/lock.ts";
 import { timerWorkload } from "./workloads/timer.ts";
 import { cancelWorkload } from "./workloads/cancel.ts";
 import { toThreadWorkload } from "./workloads/tothread.ts";
+import { mqttWorkload } from "./workloads/mqtt.ts";
 import { downloadWorkload } from "./workloads/download.ts";
 
 // `--engines`: switch, spawn and pingpong in Node, Chromium, Deno and Bun instead (bench/engines.ts).
@@ -32,7 +33,7 @@ if (process.argv.includes("--engines")) {
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
-  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload, toThreadWorkload,
+  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload, toThreadWorkload, mqttWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;

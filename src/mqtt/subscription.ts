@@ -1,0 +1,159 @@
+/**
+ * `Subscription`: the messages of one topic filter, queued in arrival order
+ * for the tasks that `receive()` them.
+ *
+ * Messages wait in the subscription until a task takes one; a task parked in
+ * `receive()` is only woken (it takes the message when it runs), so a task
+ * cancelled there takes nothing and the message stays for the next
+ * `receive()`. The queue has no bound: MQTT has no way to tell a broker to
+ * slow down at QoS 0, so a consumer slower than its topic grows it.
+ */
+import { notAPromise } from "../core/notapromise.ts";
+import { PARKED } from "../core/protocol.ts";
+import { runningTask } from "../core/context.ts";
+import type { Awaitable } from "../core/types.ts";
+import { HostQueue } from "./waits.ts";
+import type { MqttError } from "./errors.ts";
+import type { QoS } from "./options.ts";
+
+/**
+ * One message as a subscription hands it over.
+ *
+ * @example
+ * ```ts
+ * const { topic, payload, qos, retain } = yield* sub.receive();
+ * console.log(topic, new TextDecoder().decode(payload), qos, retain);
+ * ```
+ */
+export interface MqttMessage {
+  /** The topic it was published to (never a filter). */
+  topic: string;
+  /** Its bytes (a Node `Buffer`, which is a `Uint8Array`). */
+  payload: Uint8Array;
+  /** The QoS it was delivered with: the lower of the publisher's and the subscription's. */
+  qos: QoS;
+  /** True for a retained message the broker sent because this subscription was made (or renewed after a reconnect). */
+  retain: boolean;
+}
+
+/** @internal what a Subscription needs from its client. */
+export interface SubscriptionOwner {
+  release(sub: Subscription): void;
+}
+
+/**
+ * The messages of one topic filter, from `yield* client.subscribe(filter)`.
+ * `receive()` gives them in arrival order; several tasks may receive from one
+ * subscription (each message goes to one of them). A subscription ends with
+ * `unsubscribe()`, with `using` at block end, when the task that made it
+ * ends, or when its client closes; `receive()` then hands out what is already
+ * queued and throws `MqttError` after that.
+ *
+ * @example
+ * ```ts
+ * using sub = yield* client.subscribe("sensors/+/temp", { qos: 1 });
+ * for (;;) {
+ *   const m = yield* sub.receive();
+ *   console.log(m.topic, Number(new TextDecoder().decode(m.payload)));
+ * }
+ * ```
+ */
+export class Subscription implements Disposable {
+  /** @internal tasks parked in `receive()` */ readonly receivers: HostQueue;
+  private items: (MqttMessage | undefined)[] = [];
+  private head = 0;
+  private ended: MqttError | null = null;
+  private readonly receiveOp: Awaitable<MqttMessage> & Iterator<unknown, MqttMessage, unknown>;
+
+  /** @internal made by `MqttClient.subscribe` */
+  constructor(
+    private readonly owner: SubscriptionOwner,
+    /** The topic filter, as given to `subscribe`. */
+    readonly filter: string,
+    /** The QoS the broker granted (it may grant less than was asked). */
+    public qos: QoS,
+  ) {
+    this.receivers = new HostQueue(`MQTT receive ${filter}`);
+    const sub = this;
+    this.receiveOp = {
+      [Symbol.iterator]() {
+        return this;
+      },
+      // The first call and every wake-up look the same: take a message if there is one.
+      next(): IteratorResult<unknown, MqttMessage> {
+        if (sub.head < sub.items.length) return { value: sub.take(), done: true };
+        if (sub.ended !== null) throw sub.ended;
+        sub.receivers.park(runningTask(`Subscription.receive() of ${JSON.stringify(filter)}`));
+        return PARKED;
+      },
+      throw(error: unknown): never {
+        // Cancelled, perhaps right after a message woke it: let the next receiver have it.
+        if (sub.head < sub.items.length) sub.receivers.wakeOne();
+        throw error;
+      },
+      then(): never {
+        return notAPromise("sub.receive()");
+      },
+    } as Awaitable<MqttMessage> & Iterator<unknown, MqttMessage, unknown>;
+  }
+
+  /** Waits for the next message of this subscription (at once if one is queued). */
+  receive(): Awaitable<MqttMessage> {
+    return this.receiveOp;
+  }
+
+  /** How many messages are queued, not yet received. */
+  pending(): number {
+    return this.items.length - this.head;
+  }
+
+  /** Whether the subscription has ended (unsubscribed, its task ended, or its client closed). */
+  get closed(): boolean {
+    return this.ended !== null;
+  }
+
+  /**
+   * Stops the subscription: no new message is queued, and the broker is told
+   * once no other subscription of this client uses the same filter. Messages
+   * already queued can still be received. A second call does nothing.
+   */
+  unsubscribe(): void {
+    if (this.ended !== null) return;
+    this.owner.release(this);
+  }
+
+  /** `using sub = yield* client.subscribe(…)` unsubscribes at block end. */
+  [Symbol.dispose](): void {
+    this.unsubscribe();
+  }
+
+  /** @internal a message arrived for this subscription */
+  push(message: MqttMessage): void {
+    if (this.ended !== null) return;
+    this.items.push(message);
+    this.receivers.wakeOne();
+  }
+
+  /** @internal ends the subscription; waiting receivers see `error` once the queue is empty */
+  end(error: MqttError): void {
+    if (this.ended !== null) return;
+    this.ended = error;
+    if (this.head === this.items.length) this.receivers.failAll(error);
+  }
+
+  private take(): MqttMessage {
+    const items = this.items;
+    const message = items[this.head] as MqttMessage;
+    items[this.head++] = undefined;
+    if (this.head === items.length) {
+      items.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= items.length) {
+      this.items = items.slice(this.head);
+      this.head = 0;
+    }
+    // Ended meanwhile and now empty: the other waiters learn it.
+    if (this.ended !== null && this.head === this.items.length) this.receivers.failAll(this.ended);
+    return message;
+  }
+}
