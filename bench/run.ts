@@ -24,6 +24,7 @@ import { cancelWorkload } from "./workloads/cancel.ts";
 import { toThreadWorkload } from "./workloads/tothread.ts";
 import { mqttWorkload } from "./workloads/mqtt.ts";
 import { downloadWorkload } from "./workloads/download.ts";
+import { tcpWorkload, websocketWorkload } from "./workloads/net.ts";
 
 // `--engines`: switch, spawn and pingpong in Node, Chromium, Deno and Bun instead (bench/engines.ts).
 if (process.argv.includes("--engines")) {
@@ -33,7 +34,8 @@ if (process.argv.includes("--engines")) {
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
-  queueWorkload, lockWorkload, timerWorkload, cancelWorkload, downloadWorkload, toThreadWorkload, mqttWorkload,
+  queueWorkload, lockWorkload, timerWorkload, cancelWorkload,
+  tcpWorkload, websocketWorkload, downloadWorkload, toThreadWorkload, mqttWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;

@@ -75,6 +75,9 @@ import { Pin } from "taskloop/device";
 import { DownloadManager } from "taskloop/download";
 ${program.replace(/: number/g, "")}
 if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
+import { startServer, IncompleteReadError } from "taskloop/net";
+${program.replace(/: number/g, "")}
+if (typeof startServer !== "function" || new IncompleteReadError(new Uint8Array(1), 2).expected !== 2) throw new Error("taskloop/net");
 console.log(await run(main(), { clock: "virtual" }));
 `);
   assert.equal(node("esm.mjs").trim(), "blinked 3, LED 1");
@@ -85,6 +88,8 @@ test("CommonJS require()s every entry and runs a program (Node.js 20.19+)", () =
 const { run, createTask, sleep } = require("taskloop");
 const { Pin } = require("taskloop/device");
 const { DownloadManager } = require("taskloop/download");
+const { openConnection, ConnectionClosed } = require("taskloop/net");
+if (typeof openConnection !== "function" || new ConnectionClosed(1000, "").code !== 1000) throw new Error("taskloop/net");
 ${program.replace(/: number/g, "")}
 if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
 run(main(), { clock: "virtual" }).then((line) => console.log(line));
@@ -98,6 +103,16 @@ import { DownloadManager, type DownloadOptions } from "taskloop/download";
 ${program}
 const options: DownloadOptions = { outfile: "/tmp/x.bin", retries: 1 };
 const fetched: Generator<unknown, boolean> = DownloadManager.downloadUrl("http://127.0.0.1:8080/x.bin", options);
+import { openConnection, openWebSocket, type Stream, type WebSocket } from "taskloop/net";
+${program}
+function* hello(): Generator<unknown, string, unknown> {
+  const [reader, writer]: [Stream, Stream] = yield* openConnection("127.0.0.1", 8000);
+  writer.write("hi");
+  const ws: WebSocket = yield* openWebSocket("ws://127.0.0.1:8080/");
+  const message: string | Uint8Array = yield* ws.receive();
+  return new TextDecoder().decode(yield* reader.readLine()) + String(message);
+}
+export { hello };
 const queue = new Queue<number>(2);
 const info: TaskInfo[] = [];
 const done: Promise<string> = run(main(), { clock: "virtual" });
@@ -123,6 +138,9 @@ import device = require("taskloop/device");
 import download = require("taskloop/download");
 const fetched: Generator<unknown, Uint8Array | null> = download.DownloadManager.downloadUrl("http://127.0.0.1:8080/x.bin");
 void fetched;
+import net = require("taskloop/net");
+const stream: typeof net.Stream | undefined = undefined;
+void stream;
 const pin: InstanceType<typeof device.Pin> = new device.Pin("LED", device.Pin.OUT);
 const done: Promise<number> = taskloop.run(function* () { yield* taskloop.sleep(1); return pin.value(); }(), { clock: "virtual" });
 export = done;
