@@ -76,7 +76,9 @@ import { DownloadManager } from "taskloop/download";
 ${program.replace(/: number/g, "")}
 if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
 import { startServer, IncompleteReadError } from "taskloop/net";
-${program.replace(/: number/g, "")}
+import { connectMqtt } from "taskloop/mqtt";
+import { runMain, toThread } from "taskloop/node";
+if (typeof connectMqtt !== "function" || typeof runMain !== "function" || typeof toThread !== "function") throw new Error("taskloop/mqtt or taskloop/node");
 if (typeof startServer !== "function" || new IncompleteReadError(new Uint8Array(1), 2).expected !== 2) throw new Error("taskloop/net");
 console.log(await run(main(), { clock: "virtual" }));
 `);
@@ -89,6 +91,9 @@ const { run, createTask, sleep } = require("taskloop");
 const { Pin } = require("taskloop/device");
 const { DownloadManager } = require("taskloop/download");
 const { openConnection, ConnectionClosed } = require("taskloop/net");
+const { connectMqtt } = require("taskloop/mqtt");
+const { runMain } = require("taskloop/node");
+if (typeof connectMqtt !== "function" || typeof runMain !== "function") throw new Error("taskloop/mqtt or taskloop/node");
 if (typeof openConnection !== "function" || new ConnectionClosed(1000, "").code !== 1000) throw new Error("taskloop/net");
 ${program.replace(/: number/g, "")}
 if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
@@ -104,7 +109,13 @@ ${program}
 const options: DownloadOptions = { outfile: "/tmp/x.bin", retries: 1 };
 const fetched: Generator<unknown, boolean> = DownloadManager.downloadUrl("http://127.0.0.1:8080/x.bin", options);
 import { openConnection, openWebSocket, type Stream, type WebSocket } from "taskloop/net";
-${program}
+import { connectMqtt, type MqttClient } from "taskloop/mqtt";
+import { runMain } from "taskloop/node";
+function* telemetry(): Generator<unknown, void, unknown> {
+  const client: MqttClient = yield* connectMqtt("mqtt://127.0.0.1:1883");
+  yield* client.publish("sensors/1/temp", "21.5", { qos: 1 });
+}
+const started: Promise<void> = runMain(telemetry());
 function* hello(): Generator<unknown, string, unknown> {
   const [reader, writer]: [Stream, Stream] = yield* openConnection("127.0.0.1", 8000);
   writer.write("hi");
@@ -116,7 +127,7 @@ export { hello };
 const queue = new Queue<number>(2);
 const info: TaskInfo[] = [];
 const done: Promise<string> = run(main(), { clock: "virtual" });
-export { queue, info, done, fetched };
+export { queue, info, done, fetched, started };
 export type T = Task<number>;
 `;
 
