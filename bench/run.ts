@@ -1,6 +1,6 @@
 /**
  * taskloop benchmark suite: `npm run bench` (full) or `npm run bench -- --quick`.
- * Optional: `-- --only=switch,queue`. Every workload runs several repetitions;
+ * Optional: `-- --only=switch,queue`; `-- --engines` runs bench/engines.ts instead. Every workload runs several repetitions;
  * within a repetition each implementation runs once (rotating who goes first), and
  * the median per metric is reported. Ratios are normalised so that > 1 means
  * taskloop is better. Writes bench/results.json (a --quick or --only run:
@@ -25,6 +25,12 @@ import { toThreadWorkload } from "./workloads/tothread.ts";
 import { mqttWorkload } from "./workloads/mqtt.ts";
 import { downloadWorkload } from "./workloads/download.ts";
 import { tcpWorkload, websocketWorkload } from "./workloads/net.ts";
+
+// `--engines`: switch, spawn and pingpong in Node, Chromium, Deno and Bun instead (bench/engines.ts).
+if (process.argv.includes("--engines")) {
+  await import("./engines.ts");
+  process.exit(0);
+}
 
 const WORKLOADS: Workload[] = [
   switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,

@@ -19,7 +19,7 @@
  *   sub-millisecond lateness, at the price of 1.5-2.5 ms of polling (a busy
  *   core) per wake-up.
  */
-import { realNow } from "./host.ts";
+import { macrotask, realNow, timersNest } from "./host.ts";
 
 /** The most an efficient wait polls before a deadline. */
 const EFFICIENT_POLL_MS = 0.3;
@@ -45,13 +45,17 @@ export class HostTimer {
   /** `wake` runs when the timer fires. */
   constructor(precision: TimerPrecision, wake: () => void) {
     this.precise = precision === "precise";
+    // In a browser, a timer armed from inside a timer's task is "nested", and
+    // five deep the browser clamps it to 4 ms: hop out through a give-way
+    // first, so the loop arms its next timer from a fresh task.
+    const woken = (): void => (timersNest() ? macrotask(wake) : wake());
     this.fired = this.precise
-      ? wake
+      ? woken
       : () => {
           // Samples outside [0, 1) ms are the early fires described above, or a busy host: not the timer's own lateness.
           const late = realNow() - this.armedAt - this.armedMs;
           if (late >= 0 && late < 1) this.lateMs += (late - this.lateMs) * LATE_GAIN;
-          wake();
+          woken();
         };
   }
 

@@ -5,7 +5,7 @@ import { notAPromise } from "./notapromise.ts";
 import { Parking } from "./parking.ts";
 import { PARKED } from "./protocol.ts";
 import { runningTask } from "./context.ts";
-import { checkCallback, describeValue, isThenable } from "./host.ts";
+import { checkCallback, describeValue, isThenable, newAbortController } from "./host.ts";
 import type { Awaitable } from "./types.ts";
 
 /** Parks the running task on a thenable; the resume brings its value. */
@@ -57,7 +57,7 @@ export function call<T>(fn: (signal: AbortSignal) => T | PromiseLike<T>): Awaita
   const awaitable = {
     [Symbol.iterator]: () =>
       new HostIterator<Awaited<T>>((task) => {
-        const controller = new AbortController();
+        const controller = newAbortController("call(fn)");
         const result = fn(controller.signal);
         if (!isThenable(result)) return { value: result as Awaited<T> };
         task.loop.waitHost(task, result, controller);

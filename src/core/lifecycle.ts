@@ -15,7 +15,7 @@
 import { RuntimeError, isCancelled } from "./errors.ts";
 import { isDeadlockReport } from "./deadlock.ts";
 import { Task } from "./task.ts";
-import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
+import { checkHost, describeValue, isAwaitable, isCoroutine } from "./host.ts";
 import { wrap } from "./promote.ts";
 import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
@@ -39,6 +39,9 @@ export class Lifecycle {
   drive(): Promise<void> {
     if (this.state === "closed") return Promise.reject(new RuntimeError("the event loop is closed"));
     if (this.running) return Promise.reject(new RuntimeError("this event loop is already running"));
+    // A missing host hook must be this error, not a ReferenceError lost in a microtask (a hang).
+    const missing = checkHost(!this.loop.clock.virtual);
+    if (missing !== null) return Promise.reject(new RuntimeError(missing));
     this.state = "running";
     this.loop.deadlock.forget();
     return new Promise<void>((resolve) => {

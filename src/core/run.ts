@@ -1,5 +1,5 @@
 import { getEventLoop, newEventLoop, peekDefaultLoop } from "./defaultloop.ts";
-import { describeValue, isCoroutine } from "./host.ts";
+import { describeValue, isCoroutine, report } from "./host.ts";
 import { context } from "./context.ts";
 import { RuntimeError } from "./errors.ts";
 import type { Coro, LoopOptions, RunOptions } from "./types.ts";
@@ -62,7 +62,8 @@ function warnOfStrandedTasks(): void {
   const stranded = previous.tasks();
   if (stranded.length === 0) return;
   const names = stranded.slice(0, 3).map((t) => t.name).join(", ") + (stranded.length > 3 ? ", …" : "");
-  console.warn(
+  report(
+    "warn",
     `taskloop: run(main, options) starts a new event loop, so ${stranded.length} task(s) made before it will not run (${names}). ` +
       "Make them inside main, or call newEventLoop(options) before making them and run(main) without options.",
   );

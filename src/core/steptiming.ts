@@ -20,7 +20,7 @@
  * the process spent most of it on the CPU (where the host can tell), or when
  * it is longer than preemptions are.
  */
-import { cpuNow, realNow } from "./host.ts";
+import { cpuNow, realNow, report } from "./host.ts";
 import { NOT_QUEUED, type Task } from "./task.ts";
 import type { Loop } from "./loop.ts";
 import type { SlowStepInfo } from "./types.ts";
@@ -45,7 +45,7 @@ const EXACT_STEPS_PER_SLICE = 16;
 
 /** The default slow-step report: one line on stderr. */
 export function defaultSlowStep(info: SlowStepInfo): void {
-  console.error(`taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
+  report("error", `taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
 }
 
 export class StepTiming {

@@ -26,7 +26,7 @@ import type { TimerEntry } from "./timerheap.ts";
 import { WaitQueue } from "./waitqueue.ts";
 import { Parking } from "./parking.ts";
 import { currentTaskOrNull } from "./context.ts";
-import { checkCallback, describeValue } from "./host.ts";
+import { checkCallback, describeValue, newAbortController } from "./host.ts";
 import { stopTask } from "./stop.ts";
 
 export const READY = 0;
@@ -324,11 +324,20 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
     return all.length - kept.length;
   }
 
+  /**
+   * @internal Whether cancel() was ever called, or the task ended cancelled:
+   * what `signal.aborted` tells, without making an AbortController (which a
+   * bare host may lack, and which only `signal` users should need).
+   */
+  cancelAsked(): boolean {
+    return (this.flags & CANCEL_ASKED) !== 0 || this.outcome === CANCELLED;
+  }
+
   /** Aborted when the task is cancelled: pass it to `fetch` and other host APIs. */
   get signal(): AbortSignal {
     const extras = this.getExtras();
     if (!extras.controller) {
-      extras.controller = new AbortController();
+      extras.controller = newAbortController("task.signal");
       if (this.flags & CANCEL_ASKED || this.outcome === CANCELLED) extras.controller.abort(cancellation("task cancelled"));
     }
     return extras.controller.signal;

@@ -4,6 +4,19 @@
 import type { Task } from "./task.ts";
 import type { Loop } from "./loop.ts";
 
+declare global {
+  // `Lease` is `Disposable`, but a project whose `lib` lacks ESNext.Disposable
+  // (ES2022 + DOM, say) has neither name: declare them here, exactly as
+  // TypeScript's lib and @types/node do, so that all the declarations merge.
+  // At run time the key is `disposeSymbol` (src/core/host.ts).
+  interface SymbolConstructor {
+    readonly dispose: unique symbol;
+  }
+  interface Disposable {
+    [Symbol.dispose](): void;
+  }
+}
+
 /**
  * A coroutine returning `T`: the generator object made by calling a
  * `function*`. It is lazy: nothing runs until a task drives it.

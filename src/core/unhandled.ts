@@ -4,7 +4,7 @@
  * awaiting it is kept until the end of the round (the rest of the round may
  * still retrieve its error), then reported to the handler.
  */
-import { describeValue } from "./host.ts";
+import { describeValue, report } from "./host.ts";
 import type { Task } from "./task.ts";
 import type { Loop } from "./loop.ts";
 import type { ExceptionContext, ExceptionHandler } from "./types.ts";
@@ -15,7 +15,7 @@ export function printException(context: ExceptionContext): void {
   if (context.future) parts.push(`task: ${context.future}`);
   const e = context.exception;
   if (e !== undefined) parts.push(e instanceof Error ? (e.stack ?? String(e)) : String(e));
-  console.error(parts.join("\n"));
+  report("error", parts.join("\n"));
 }
 
 export class Unhandled {
@@ -35,7 +35,7 @@ export class Unhandled {
       if (this.handler) this.handler(this.loop, context);
       else this.loop.defaultExceptionHandler(context);
     } catch (error) {
-      console.error("Unhandled error in the exception handler:", error);
+      report("error", "Unhandled error in the exception handler:", error);
     }
   }
 

@@ -44,7 +44,7 @@ export class ActivityLife {
       const result: unknown = this.activity[name]();
       if (isCoroutine(result)) yield* createTask(result as Coro<void>, { name: `${this.label}.${name}` });
     } catch (error) {
-      if (isCancelled(error) && currentTask().signal.aborted) throw error; // the transition itself is cancelled (the loop shuts down)
+      if (isCancelled(error) && currentTask().cancelAsked()) throw error; // the transition itself is cancelled (the loop shuts down)
       getEventLoop().callExceptionHandler({ message: `Activity hook ${this.label}.${name}() failed`, exception: error, activity: this.activity });
     } finally {
       this.state = next;

@@ -142,7 +142,7 @@ function* queued(previous: Task<void> | null, work: Coro<void>): Coro<void> {
     try {
       yield* previous;
     } catch (error) {
-      if (isCancelled(error) && currentTask().signal.aborted) throw error; // this one is cancelled (the loop shuts down)
+      if (isCancelled(error) && currentTask().cancelAsked()) throw error; // this one is cancelled (the loop shuts down)
       // else its failure is its own: this transition goes on
     }
   }

@@ -4,7 +4,7 @@
  */
 import { getEventLoop, createTask } from "../core/defaultloop.ts";
 import { isCancelled } from "../core/errors.ts";
-import { describeValue, isCoroutine } from "../core/host.ts";
+import { describeValue, isCoroutine, report } from "../core/host.ts";
 import { sleep, sleepMs } from "../core/sleep.ts";
 import { waitFor } from "../core/waitfor.ts";
 import type { Task } from "../core/task.ts";
@@ -54,7 +54,7 @@ export class TaskManager {
   private constructor() {}
 
   /** Where the manager writes its warnings (a supervised task restarting); replace it to log elsewhere. */
-  static log: (message: string) => void = (message) => console.warn(message);
+  static log: (message: string) => void = (message) => report("warn", message);
 
   /**
    * Starts `coro` as a task on the current loop and lists it until it ends;

@@ -4,6 +4,7 @@ import { PARKED, RESUME } from "../core/protocol.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
+import { disposeSymbol } from "../core/host.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable, Lease } from "../core/types.ts";
 
@@ -16,7 +17,7 @@ export class OnceLease implements Lease {
     this.released = true;
     this.onRelease();
   }
-  [Symbol.dispose](): void {
+  [disposeSymbol](): void {
     this.release();
   }
 }

@@ -7,7 +7,7 @@
  */
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
-import { describeValue, isCoroutine } from "../core/host.ts";
+import { describeValue, disposeSymbol, isCoroutine } from "../core/host.ts";
 import { PARKED, RESUME } from "../core/protocol.ts";
 import { Parking } from "../core/parking.ts";
 import { handOff, handedToCancelled } from "../core/handoff.ts";
@@ -129,7 +129,7 @@ class ManagedLease<R> implements ResourceLease<R> {
     this.released = true;
     this.handle.released();
   }
-  [Symbol.dispose](): void {
+  [disposeSymbol](): void {
     this.release();
   }
 }

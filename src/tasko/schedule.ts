@@ -137,9 +137,8 @@ export class ScheduledTask {
 function* drive(self: ScheduledTask, loop: Loop, period: number, fn: (...args: never[]) => unknown, args: unknown[]): Coro<void> {
   const stats = self.counters;
   const task = runningTask("schedule()");
-  // Any cancel() of this task aborts its signal: that tells our cancellation
-  // from a CancelledError that merely escaped from inside an invocation.
-  const signal = task.signal;
+  // cancelAsked() (what its signal would tell, without needing an AbortController)
+  // tells our cancellation from a CancelledError that merely escaped from inside an invocation.
   const sleeper = new SleepUntil();
   const sleepUntilDeadline: Awaitable<void> = sleeper;
   let base = loop.time();
@@ -155,14 +154,14 @@ function* drive(self: ScheduledTask, loop: Loop, period: number, fn: (...args: n
       if (isCoroutine(result)) yield* result;
       else if (isThenable(result)) yield* until(result);
     } catch (error) {
-      if (signal.aborted) throw error;
+      if (task.cancelAsked()) throw error;
       loop.callExceptionHandler({
         message: `Exception in scheduled function ${fn.name || "anonymous"} (${task.name}); the schedule goes on`,
         exception: error,
         schedule: self,
       });
     }
-    if (signal.aborted) return; // cancelled, and the invocation swallowed it
+    if (task.cancelAsked()) return; // cancelled, and the invocation swallowed it
     const end = loop.time();
     if (self.pendingPeriod !== null) {
       period = self.pendingPeriod;

@@ -64,7 +64,7 @@ test("mpos 08: streamed chunks are processed line by line in order", async () =>
 test("mpos 09: icons download side by side; the one that never answers times out alone", async () => {
   const { log, lines: out } = lines();
   const aborted = server.aborted;
-  await run(icons.main({ base: server.url, log, timeout: 0.5 }));
+  await run(icons.main({ base: server.url, log, timeout: 3 }));
   assert.deepEqual(out, [
     "Icon 5 failed: TimeoutError",
     "/icons/camera.png: 1194 bytes",
@@ -83,7 +83,7 @@ test("mpos 10: downloads run at most three at a time; a timeout and a 404 give n
   const logger = DownloadManager.logger;
   DownloadManager.logger = (line) => void warnings.push(line);
   try {
-    await run(bounded.main({ base: server.url, log, timeout: 0.5 }));
+    await run(bounded.main({ base: server.url, log, timeout: 3 }));
   } finally {
     DownloadManager.logger = logger;
   }
