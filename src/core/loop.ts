@@ -29,8 +29,6 @@ import { TimerCall } from "./soon.ts";
 import type { Waitable } from "./protocol.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, TaskInfo, TaskOptions } from "./types.ts";
 
-export { taskInfo } from "./livetasks.ts";
-export { wrap } from "./promote.ts";
 
 let nextLoopId = 1;
 
@@ -236,11 +234,17 @@ export class Loop {
   }
 
   /**
-   * @internal a simulated blocking call (a sensor's bit-banged read) that holds
-   * the loop for `ms`. On the real clock it spins for that long; on the
-   * virtual clock the clock moves on by `ms` instead, and the step is charged
-   * `ms`, so other tasks see themselves woken late and the slow-step report
-   * fires, as on the device, without burning real time.
+   * A simulated blocking call (a sensor's bit-banged read) that holds the loop
+   * for `ms`. On the real clock it spins for that long; on the virtual clock
+   * the clock moves on by `ms` instead, and the step is charged `ms`, so other
+   * tasks see themselves woken late and the slow-step report fires, as on the
+   * device, without burning real time. Use it to test how a program copes with
+   * a step that blocks.
+   *
+   * @example
+   * ```ts
+   * getEventLoop().blockFor(150); // this step holds the loop 150 ms
+   * ```
    */
   blockFor(ms: number): void {
     if (!this.clock.virtual) {
@@ -265,6 +269,7 @@ export class Loop {
   get hostWaits(): number {
     return this.deadlock.hostWaits;
   }
+  /** @internal */
   set hostWaits(count: number) {
     this.deadlock.hostWaits = count;
   }

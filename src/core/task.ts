@@ -96,7 +96,7 @@ interface TaskExtras {
  * const n = yield* t;   // its return value, or its error re-thrown
  * ```
  */
-export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEntry {
+export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
   /** @internal */ state = READY;
   /** @internal see the top of this file */ data: unknown = undefined;
   /** @internal */ flags = 0;
@@ -404,6 +404,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   get retrieved(): boolean {
     return (this.flags & RETRIEVED) !== 0;
   }
+  /** @internal */
   set retrieved(seen: boolean) {
     this.flags = seen ? this.flags | RETRIEVED : this.flags & ~RETRIEVED;
   }
@@ -412,6 +413,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T>, TimerEnt
   get waiters(): WaitQueue | null {
     return this.more()?.waiters ?? null;
   }
+  /** @internal */
   set waiters(queue: WaitQueue | null) {
     this.getExtras().waiters = queue;
   }

@@ -7,8 +7,6 @@ import { describeValue, isAwaitable } from "./host.ts";
 import { sleepMs, toMs } from "./sleep.ts";
 import type { Awaitable, Coro } from "./types.ts";
 
-/** @internal moved to promote.ts; kept here for code written before. */
-export { toTask };
 
 function checkAwaitable(aw: unknown, what: string): void {
   if (!isAwaitable(aw)) {

@@ -63,7 +63,16 @@ export function checkName(value: unknown, what: string, fallback: string): strin
   return value;
 }
 
-/** @internal the debouncing task; subclasses say what a change means. */
+/**
+ * The debouncing base of `Pushbutton` and `Switch`: a task that watches a pin;
+ * subclasses say what a change means. Not made directly.
+ *
+ * @example
+ * ```ts
+ * const button: Contact = new Pushbutton(new Pin(14, Pin.IN, Pin.PULL_UP));
+ * button.deinit();
+ * ```
+ */
 export abstract class Contact {
   /**
    * The task that watches the pin; `deinit()` stops it. Subclasses check every

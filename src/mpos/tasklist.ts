@@ -3,7 +3,7 @@
  * list the moment it ends, so the list never outgrows what is running.
  */
 import { isCancelled } from "../core/errors.ts";
-import { taskInfo } from "../core/loop.ts";
+import { taskInfo } from "../core/livetasks.ts";
 import type { Task } from "../core/task.ts";
 import type { Coro, TaskInfo } from "../core/types.ts";
 

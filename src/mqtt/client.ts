@@ -98,7 +98,7 @@ const PUBLISH_OPTIONS = [0, 1, 2, 0, 1, 2].map((qos, i) => Object.freeze({ qos: 
  * yield* client.close();
  * ```
  */
-export class MqttClient implements SubscriptionOwner {
+export class MqttClient {
   /** The broker URL given to `connectMqtt`. */
   readonly url: string;
   /** How many times the connection was lost and made again. */

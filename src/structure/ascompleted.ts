@@ -11,7 +11,7 @@ import { describeValue, isAwaitable, isCoroutine } from "../core/host.ts";
 import { getEventLoop } from "../core/defaultloop.ts";
 import { toMs } from "../core/sleep.ts";
 import { Task } from "../core/task.ts";
-import { toTask } from "../core/waitfor.ts";
+import { toTask } from "../core/promote.ts";
 import type { TimerCall } from "../core/soon.ts";
 import type { Awaitable, Coro, ResultOf } from "../core/types.ts";
 import { whenDone } from "./whendone.ts";

@@ -17,7 +17,7 @@ import type { Awaitable } from "../core/types.ts";
  * for (;;) { yield* flag.wait(); handle(sensor.read()); }
  * ```
  */
-export class ThreadSafeFlag implements Waitable {
+export class ThreadSafeFlag {
   private flag = false;
   private waiter: Task | null = null;
   private readonly waitOp = new FlagWait(this);

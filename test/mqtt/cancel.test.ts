@@ -53,7 +53,7 @@ test("a task cancelled after a message woke it, before it ran, hands the message
     const second = createTask(function* () { return yield* sub.receive(); }(), { name: "second" });
     yield* sleep(0);
     // Runs in the same host callback as the delivery, right after it woke `first`.
-    client.js.once("message", () => first.cancel());
+    (client as unknown as { js: { once(event: "message", fn: () => void): void } }).js.once("message", () => first.cancel()); // the mqtt.js client inside (internal)
     yield* client.publish("cancel/woken", "only one", { qos: 1 });
     const how = yield* outcome(first);
     const m = yield* second;
