@@ -89,6 +89,7 @@ export function noteCancelOrigin(error: CancelledError, task: Task, wait: Waitab
  * ```
  */
 export class TimeoutError extends Error {
+  /** Always "TimeoutError", as in Python, so printed errors read the same. */
   override name = "TimeoutError";
   constructor(message = "timed out") {
     super(message);
@@ -105,6 +106,7 @@ export class TimeoutError extends Error {
  * ```
  */
 export class InvalidStateError extends Error {
+  /** Always "InvalidStateError", as in Python, so printed errors read the same. */
   override name = "InvalidStateError";
 }
 
@@ -117,6 +119,7 @@ export class InvalidStateError extends Error {
  * ```
  */
 export class RuntimeError extends Error {
+  /** Always "RuntimeError", as in Python, so printed errors read the same. */
   override name = "RuntimeError";
 }
 
@@ -131,6 +134,7 @@ export class RuntimeError extends Error {
  * ```
  */
 export class ExceptionGroup extends AggregateError {
+  /** Always "ExceptionGroup", as in Python, so printed errors read the same. */
   override name = "ExceptionGroup";
   constructor(message: string, errors: readonly unknown[]) {
     super(errors, message);
@@ -146,6 +150,7 @@ export class ExceptionGroup extends AggregateError {
  * ```
  */
 export class QueueEmpty extends Error {
+  /** Always "QueueEmpty", as in Python, so printed errors read the same. */
   override name = "QueueEmpty";
 }
 
@@ -158,6 +163,7 @@ export class QueueEmpty extends Error {
  * ```
  */
 export class QueueFull extends Error {
+  /** Always "QueueFull", as in Python, so printed errors read the same. */
   override name = "QueueFull";
 }
 
@@ -170,6 +176,7 @@ export class QueueFull extends Error {
  * ```
  */
 export class BrokenBarrierError extends Error {
+  /** Always "BrokenBarrierError", as in Python, so printed errors read the same. */
   override name = "BrokenBarrierError";
 }
 

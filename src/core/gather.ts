@@ -8,6 +8,14 @@ import { Parking } from "./parking.ts";
 import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
 import type { Awaitable, ResultOf } from "./types.ts";
 
+/**
+ * Options for `gather`.
+ *
+ * @example
+ * ```ts
+ * const [a, b] = yield* gather(readA(), readB(), { returnExceptions: true });
+ * ```
+ */
 export interface GatherOptions {
   /** Return errors in place of results instead of throwing the first one. */
   returnExceptions?: boolean;

@@ -45,6 +45,7 @@ let nextLoopId = 1;
  * ```
  */
 export class Loop {
+  /** A number that tells loops apart in messages. */
   readonly id = nextLoopId++;
   /** @internal */ readonly clock: Clock;
   /** @internal */ readonly scheduler: Scheduler;
@@ -137,6 +138,7 @@ export class Loop {
     this.errors.handler = handler;
   }
 
+  /** The handler set with `setExceptionHandler`, or `null` for the default one. */
   getExceptionHandler(): ExceptionHandler | null {
     return this.errors.handler;
   }

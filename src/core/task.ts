@@ -133,6 +133,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
   constructor(
     /** @internal */ readonly loop: Loop,
     /** @internal */ readonly coro: Coro<T>,
+    /** Unique per loop, counting from 1 in creation order. */
     readonly id: number,
     name: string | undefined,
   ) {
@@ -143,6 +144,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
   get name(): string {
     return this.more()?.name ?? `task-${this.id}`;
   }
+  /** Renames the task (shown by `loop.tasks()` and in reports). */
   set name(value: string) {
     this.getExtras().name = String(value);
   }
@@ -235,10 +237,12 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
     return stopTask(this, msg);
   }
 
+  /** Whether the task has finished: returned, failed or cancelled. */
   done(): boolean {
     return this.state === DONE;
   }
 
+  /** Whether the task ended cancelled. */
   cancelled(): boolean {
     return this.outcome === CANCELLED;
   }

@@ -13,6 +13,7 @@ declare global {
     readonly dispose: unique symbol;
   }
   interface Disposable {
+    /** Releases what the object holds (a `using` block calls it at its end). */
     [Symbol.dispose](): void;
   }
 }
@@ -38,6 +39,7 @@ export type Coro<T = unknown> = Generator<unknown, T, unknown>;
  * ```
  */
 export interface Awaitable<T> {
+  /** What `yield*` drives: the loop resumes it until it gives `T`. */
   [Symbol.iterator](): Iterator<unknown, T, unknown>;
 }
 
@@ -73,7 +75,9 @@ export interface Lease extends Disposable {
  * ```
  */
 export interface SlowStepInfo {
+  /** The task whose step was slow. */
   task: Task<unknown>;
+  /** How long the step held the loop, in milliseconds. */
   durationMs: number;
 }
 
@@ -118,8 +122,11 @@ export interface LoopOptions {
  * ```
  */
 export interface TaskInfo {
+  /** The task's id, unique in its loop. */
   id: number;
+  /** The task's name (`task-<id>` unless given). */
   name: string;
+  /** ready: queued to run; running: in its step now; sleeping: in a timer; waiting: parked on an awaitable. */
   state: "ready" | "running" | "sleeping" | "waiting";
   /** e.g. "sleep 500 ms", "Event", "Lock", "Queue.get", "task 7 (worker)", "promise" */
   waitingOn: string | null;
@@ -131,6 +138,7 @@ export interface TaskInfo {
   maxStepMs: number;
   /** How late its last timer wake-up ran after the deadline. */
   lateMs: number;
+  /** The latest any of its timer wake-ups ran after the deadline. */
   maxLateMs: number;
 }
 
@@ -143,8 +151,11 @@ export interface TaskInfo {
  * ```
  */
 export interface ExceptionContext {
+  /** What happened, in one line. */
   message: string;
+  /** The error, if there was one. */
   exception?: unknown;
+  /** The task it concerns, if any. */
   future?: Task<unknown>;
   [key: string]: unknown;
 }

@@ -86,9 +86,11 @@ export abstract class Contact {
   private readonly unwatch: () => void;
 
   constructor(
+    /** The pin the contact is wired to. */
     readonly pin: Pin,
     /** The level the pin has when the contact is active (pressed, closed). */
     protected readonly activeLevel: Level,
+    /** How long a level must hold before it counts, in milliseconds. */
     protected readonly debounceMs: number,
     name: string,
   ) {

@@ -42,8 +42,10 @@ export interface DHT22Options {
  * ```
  */
 export class OSError extends Error {
+  /** Always "OSError", as MicroPython prints it. */
   override name = "OSError";
   constructor(
+    /** The error number, e.g. 110 (ETIMEDOUT) for a sensor that does not answer. */
     readonly errno: number,
     message: string,
   ) {
@@ -102,6 +104,7 @@ export class DHT22 {
   reads = 0;
 
   constructor(
+    /** The sensor's data pin. */
     readonly pin: Pin,
     options: DHT22Options = {},
   ) {

@@ -30,7 +30,9 @@ export type Level = 0 | 1;
  * ```
  */
 export interface PinChange {
+  /** Loop time of the change, in milliseconds. */
   time: number;
+  /** The level after the change: 0 or 1. */
   value: Level;
 }
 

@@ -32,9 +32,13 @@ export interface PushbuttonOptions {
   sense?: Level;
   /** Name of the watching task, as `loop.tasks()` shows it. Default `"button <pin id>"`. */
   name?: string;
+  /** Called on a press (the contact closes). */
   onPress?: Handler;
+  /** Called when the button is let go. */
   onRelease?: Handler;
+  /** Called once a press has lasted `longMs`. */
   onLong?: Handler;
+  /** Called on a second press within `doubleMs` of the first. */
   onDouble?: Handler;
 }
 

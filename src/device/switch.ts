@@ -20,7 +20,9 @@ export interface SwitchOptions {
   closedLevel?: Level;
   /** Name of the watching task. Default `"switch <pin id>"`. */
   name?: string;
+  /** Called when the switch closes. */
   onClose?: Handler;
+  /** Called when the switch opens. */
   onOpen?: Handler;
 }
 

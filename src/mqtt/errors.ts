@@ -18,6 +18,7 @@
  * ```
  */
 export class MqttError extends Error {
+  /** Always "MqttError". */
   override name = "MqttError";
   /** The broker URL the client was made for. */
   readonly url: string;

@@ -19,9 +19,13 @@ export type QoS = 0 | 1 | 2;
  * ```
  */
 export interface MqttWill {
+  /** The topic the broker publishes to when the client is lost. */
   topic: string;
+  /** The message it publishes. */
   payload: string | Uint8Array;
+  /** Its QoS (default 0). */
   qos?: QoS;
+  /** Whether the broker keeps it for later subscribers. */
   retain?: boolean;
 }
 
@@ -63,7 +67,12 @@ export interface MqttOptions {
    * to `maxDelaySeconds` (default 30). `false`: a lost connection closes the
    * client.
    */
-  reconnect?: false | { initialDelaySeconds?: number; maxDelaySeconds?: number };
+  reconnect?: false | {
+    /** The first wait, in seconds (default 1). */
+    initialDelaySeconds?: number;
+    /** The longest wait, in seconds (default 30). */
+    maxDelaySeconds?: number;
+  };
   /** How long `connectMqtt` (and each reconnect attempt) waits for the broker before giving up. Default 30. */
   connectTimeoutSeconds?: number;
   /** 5 (default) for MQTT 5, 4 for MQTT 3.1.1 brokers. */

@@ -99,6 +99,7 @@ export class Timeout {
     return this.state === "expiring" || this.state === "expired";
   }
 
+  /** How CPython prints the scope: `<Timeout [active] when=…>`. */
   toString(): string {
     const when = this.state === "active" ? ` when=${this.deadline === null ? "None" : Math.round(this.deadline * 1000) / 1000}` : "";
     return `<Timeout [${this.state}]${when}>`;

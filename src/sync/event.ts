@@ -32,6 +32,7 @@ export class Event {
   /** @internal */ readonly waiters = new WaitQueue("Event");
   private readonly waitOp = new EventWait(this);
 
+  /** Whether the event is set. */
   isSet(): boolean {
     return this.value;
   }
@@ -43,6 +44,7 @@ export class Event {
     this.waiters.wakeAll();
   }
 
+  /** Unsets the event: later `wait()`s wait again. */
   clear(): void {
     this.value = false;
   }

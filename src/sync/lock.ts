@@ -17,6 +17,7 @@ export class OnceLease implements Lease {
     this.released = true;
     this.onRelease();
   }
+  /** Releases the lease at the end of a `using` block. */
   [disposeSymbol](): void {
     this.release();
   }

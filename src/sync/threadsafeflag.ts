@@ -33,6 +33,7 @@ export class ThreadSafeFlag {
     }
   }
 
+  /** Lowers the flag without waking anyone. */
   clear(): void {
     this.flag = false;
   }

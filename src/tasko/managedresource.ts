@@ -29,7 +29,9 @@ import type { Awaitable, Coro, Lease } from "../core/types.ts";
  * ```
  */
 export interface ManagedResourceOptions<A extends unknown[]> {
+  /** Called in the acquiring task once the resource is its own. */
   onAcquire?(...args: A): void;
+  /** Called when the lease is released, before the next waiter gets the resource. */
   onRelease?(...args: A): void;
 }
 
@@ -44,6 +46,7 @@ export interface ManagedResourceOptions<A extends unknown[]> {
  * ```
  */
 export interface ResourceLease<R> extends Lease {
+  /** The resource this lease holds. */
   readonly resource: R;
 }
 
@@ -129,6 +132,7 @@ class ManagedLease<R> implements ResourceLease<R> {
     this.released = true;
     this.handle.released();
   }
+  /** Releases the lease at the end of a `using` block. */
   [disposeSymbol](): void {
     this.release();
   }
