@@ -24,7 +24,12 @@ async function cli(engine: "node" | "deno" | "bun"): Promise<EngineFigures> {
     const file = join(dir, "bench.js");
     writeFileSync(file, `${code}\n${call}.then((r) => console.log("FIGURES " + JSON.stringify(r)));\n`);
     const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(dir, "deno") };
-    const [cmd, args] = engine === "node" ? [process.execPath, [file]] : engine === "deno" ? [denoBinary(), ["run", "--quiet", "--no-config", "--no-lock", file]] : [bunBinary(), ["--no-install", file]];
+    const [cmd, args] =
+      engine === "node"
+        ? [process.execPath, [file]]
+        : engine === "deno"
+          ? [denoBinary(), ["run", "--quiet", "--no-config", "--no-lock", file]]
+          : [bunBinary(), ["--no-install", file]];
     const { stdout, stderr } = await runProcess(cmd, args, { cwd: dir, env, timeoutMs: 300_000 });
     const line = stdout.split("\n").find((l) => l.startsWith("FIGURES "));
     if (!line) throw new Error(`${engine} printed no figures\n${stdout}\n${stderr}`);

@@ -33,9 +33,19 @@ if (process.argv.includes("--engines")) {
 }
 
 const WORKLOADS: Workload[] = [
-  switchWorkload, spawnWorkload, sleepersWorkload, pingpongWorkload,
-  queueWorkload, lockWorkload, timerWorkload, cancelWorkload,
-  tcpWorkload, websocketWorkload, downloadWorkload, toThreadWorkload, mqttWorkload,
+  switchWorkload,
+  spawnWorkload,
+  sleepersWorkload,
+  pingpongWorkload,
+  queueWorkload,
+  lockWorkload,
+  timerWorkload,
+  cancelWorkload,
+  tcpWorkload,
+  websocketWorkload,
+  downloadWorkload,
+  toThreadWorkload,
+  mqttWorkload,
 ];
 const PEERS: readonly Impl[] = ["node", "effection", "cpython"];
 const TIMEOUT_MS = 120_000;
@@ -120,8 +130,15 @@ async function runWorkload(w: Workload): Promise<Row[]> {
   }
   return w.metrics.map((m) => {
     const row: Row = {
-      workload: w.name, title: w.title, metric: m.key, unit: m.unit, higherIsBetter: m.higherIsBetter,
-      values: {}, samples: {}, status: {}, ratios: {},
+      workload: w.name,
+      title: w.title,
+      metric: m.key,
+      unit: m.unit,
+      higherIsBetter: m.higherIsBetter,
+      values: {},
+      samples: {},
+      status: {},
+      ratios: {},
     };
     for (const impl of IMPLS) {
       const xs = (samples[impl] ?? []).map((s) => s[m.key]).filter((x): x is number => x !== undefined);
@@ -205,16 +222,17 @@ const tlSwitch = median(switchXs);
 const tlSlowStep = median(slowStepXs);
 
 const header = ["workload", "metric", "taskloop", "node", "effection", "cpython", "vs node", "vs effection", "vs cpython"];
-const body = rows.map((r) => [
-  r.workload, r.unit, ...IMPLS.map((i) => cell(r, i)), ...PEERS.map((p) => fmtRatio(r.ratios[p])),
-]);
+const body = rows.map((r) => [r.workload, r.unit, ...IMPLS.map((i) => cell(r, i)), ...PEERS.map((p) => fmtRatio(r.ratios[p]))]);
 console.log(`\ntaskloop bench${params.quick ? " (quick)" : ""} - medians; "vs X" = taskloop relative to X, > 1x means taskloop is better\n`);
 console.log(table([header, ...body]));
 console.log(`\nfloor (bare generator resume, 1000 gens round-robin): ${fmt(floor)} resumes/s`);
 console.log(`  taskloop switch is ${tlSwitch ? `${(floor / tlSwitch).toFixed(1)}x below the floor (floor_rate / taskloop_rate)` : "n/a"}`);
-console.log(`  taskloop switch beside it: ${fmt(tlSwitch)} yields/s; with slowStepMs on (every step timed): ${fmt(tlSlowStep)} yields/s (${((1 - tlSlowStep / tlSwitch) * 100).toFixed(0)}% slower)`);
-console.log(`node \`await null\` switch (1000 async fns): ${fmt(awaitNull)} yields/s` +
-  (tlSwitch ? `; taskloop/await-null = ${(tlSwitch / awaitNull).toFixed(2)}x` : ""));
+console.log(
+  `  taskloop switch beside it: ${fmt(tlSwitch)} yields/s; with slowStepMs on (every step timed): ${fmt(tlSlowStep)} yields/s (${((1 - tlSlowStep / tlSwitch) * 100).toFixed(0)}% slower)`,
+);
+console.log(
+  `node \`await null\` switch (1000 async fns): ${fmt(awaitNull)} yields/s` + (tlSwitch ? `; taskloop/await-null = ${(tlSwitch / awaitNull).toFixed(2)}x` : ""),
+);
 
 const notes: string[] = [];
 for (const w of WORKLOADS) {
@@ -228,18 +246,25 @@ if (failures.length > 0) console.log(`\nFAILURES:\n${failures.map((f) => `  ${f}
 
 const results = {
   machine: {
-    node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length,
-    platform: `${platform()} ${arch()}`, python: await pythonVersion(), date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? "unknown",
+    cores: cpus().length,
+    platform: `${platform()} ${arch()}`,
+    python: await pythonVersion(),
+    date: new Date().toISOString(),
   },
   quick: params.quick,
   durationS: (Date.now() - started) / 1000,
   rows,
   reference: {
-    floor_resumes_per_s: floor, floor_samples: floorXs,
+    floor_resumes_per_s: floor,
+    floor_samples: floorXs,
     taskloop_switch_samples: switchXs,
     floor_over_taskloop_switch: tlSwitch ? floor / tlSwitch : null,
-    taskloop_switch_slowstep_yields_per_s: tlSlowStep, slowstep_samples: slowStepXs,
-    node_await_null_yields_per_s: awaitNull, await_null_samples: awaitNullXs,
+    taskloop_switch_slowstep_yields_per_s: tlSlowStep,
+    slowstep_samples: slowStepXs,
+    node_await_null_yields_per_s: awaitNull,
+    await_null_samples: awaitNullXs,
   },
   notes,
   failures,

@@ -47,7 +47,9 @@ function fmt(ms: number): string {
 }
 
 function table(tasks: TaskInfo[]): string[] {
-  const rows = [`${"id".padStart(3)}  ${"name".padEnd(16)} ${"state".padEnd(9)} ${"waiting on".padEnd(18)} ${"steps".padStart(6)} ${"busy ms".padStart(9)} ${"max step".padStart(9)} ${"late ms".padStart(9)} ${"max late".padStart(9)}`];
+  const rows = [
+    `${"id".padStart(3)}  ${"name".padEnd(16)} ${"state".padEnd(9)} ${"waiting on".padEnd(18)} ${"steps".padStart(6)} ${"busy ms".padStart(9)} ${"max step".padStart(9)} ${"late ms".padStart(9)} ${"max late".padStart(9)}`,
+  ];
   for (const t of tasks) {
     rows.push(
       `${String(t.id).padStart(3)}  ${t.name.slice(0, 16).padEnd(16)} ${t.state.padEnd(9)} ${(t.waitingOn ?? "-").slice(0, 18).padEnd(18)} ${String(t.steps).padStart(6)}${fmt(t.busyMs)}${fmt(t.maxStepMs)}${fmt(t.lateMs)}${fmt(t.maxLateMs)}`,
@@ -137,16 +139,18 @@ function* main(): Coro<void> {
   }
 
   if (seconds !== Infinity) {
-    createTask(function* (): Coro<void> {
-      yield* sleep(seconds);
-      quit.set();
-    }(), { name: "timeout" });
+    createTask(
+      (function* (): Coro<void> {
+        yield* sleep(seconds);
+        quit.set();
+      })(),
+      { name: "timeout" },
+    );
   }
 
   readline.emitKeypressEvents(process.stdin);
   process.stdin.setRawMode(true);
-  const keypress = (_s: string | undefined, key: { name?: string; ctrl?: boolean } | undefined): void =>
-    onKey(key?.name, key?.ctrl === true, quit);
+  const keypress = (_s: string | undefined, key: { name?: string; ctrl?: boolean } | undefined): void => onKey(key?.name, key?.ctrl === true, quit);
   process.stdin.on("keypress", keypress);
   process.stdout.write("\x1b[?1049h\x1b[?25l\x1b[2J"); // alternate screen, hide the cursor, clear
   createTask(drawScreen(), { name: "screen" });

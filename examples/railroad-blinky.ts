@@ -28,10 +28,12 @@ export async function main({ green = new Pin("GREEN", Pin.OUT), red = new Pin("R
   loop.createTask(toggleEvery150ms(green), { name: "green" });
   loop.createTask(toggleEvery150ms(red), { name: "red" });
   if (seconds !== undefined) {
-    loop.createTask(function* (): Coro<void> {
-      yield* sleep(seconds);
-      loop.stop();
-    }());
+    loop.createTask(
+      (function* (): Coro<void> {
+        yield* sleep(seconds);
+        loop.stop();
+      })(),
+    );
   }
   await loop.runForever();
 }

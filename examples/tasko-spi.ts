@@ -69,7 +69,12 @@ function sdChip(blocks: number[][]): Chip {
 /** A knob someone turns: detents at fixed times, read by polling. */
 class SimRotary {
   private static readonly TURNS: [atMs: number, delta: number][] = [
-    [2_500, 1], [2_540, 1], [2_580, 1], [6_000, -1], [6_020, -1], [9_300, 1],
+    [2_500, 1],
+    [2_540, 1],
+    [2_580, 1],
+    [6_000, -1],
+    [6_020, -1],
+    [9_300, 1],
   ];
   position(): number {
     let p = 0;
@@ -93,7 +98,12 @@ export function* main(seconds = 12, print: (line: string) => void = console.log)
   const sensorCs = new SimPin("sensor CS");
   const sdCs = new SimPin("SD CS");
   const blocks: number[][] = [];
-  const bus = new SimSpiBus(new Map([[sensorCs, sensorChip], [sdCs, sdChip(blocks)]]));
+  const bus = new SimSpiBus(
+    new Map([
+      [sensorCs, sensorChip],
+      [sdCs, sdChip(blocks)],
+    ]),
+  );
   // The bus manager selects the chip of the handle in use, and only that one.
   const spi = new ManagedResource(bus, {
     onAcquire: (cs: SimPin) => void cs.value(0),
@@ -116,7 +126,9 @@ export function* main(seconds = 12, print: (line: string) => void = console.log)
     const waited = now() - asked;
     const block = readings.splice(0).map((c) => Math.round(c * 100));
     const [ack] = yield* lease.resource.transfer([0x58, ...block]);
-    say(`sd: wrote ${block.length} reading${block.length === 1 ? "" : "s"} in block ${blocks.length - 1} (ack ${ack}, waited ${waited.toFixed(1)} ms for the bus)`);
+    say(
+      `sd: wrote ${block.length} reading${block.length === 1 ? "" : "s"} in block ${blocks.length - 1} (ack ${ack}, waited ${waited.toFixed(1)} ms for the bus)`,
+    );
   }
 
   const spinner = "|/-\\";
@@ -147,11 +159,12 @@ export function* main(seconds = 12, print: (line: string) => void = console.log)
   yield* sleepMs(0); // let their cancellation land
 
   const [sensorSched, sdSched] = schedules;
-  say(`done: ${sensorSched!.stats.runs} sensor reads, ${sdSched!.stats.runs} SD writes, ${bus.transfers} bus transfers, ` +
-    `${frames} animation frames, ${polls} knob polls`);
+  say(
+    `done: ${sensorSched!.stats.runs} sensor reads, ${sdSched!.stats.runs} SD writes, ${bus.transfers} bus transfers, ` +
+      `${frames} animation frames, ${polls} knob polls`,
+  );
   const overlap = selectedTogether(sensorCs, sdCs);
-  say(`chip selects: sensor ${sensorCs.history.length / 2} times, SD ${sdCs.history.length / 2} times, ` +
-    `${overlap ? "OVERLAPPED" : "never both selected"}`);
+  say(`chip selects: sensor ${sensorCs.history.length / 2} times, SD ${sdCs.history.length / 2} times, ` + `${overlap ? "OVERLAPPED" : "never both selected"}`);
   const late = Math.max(...schedules.map((s) => s.stats.maxLateMs));
   print(`(max lateness ${late.toFixed(3)} ms, overruns ${schedules.reduce((n, s) => n + s.stats.overruns, 0)})`);
   return transcript;

@@ -2,8 +2,30 @@
  * taskloop: MicroPython's asyncio, rebuilt for TypeScript.
  * This entry uses no host-specific API; see README.md for the tour.
  */
-export type { Awaitable, Coro, ExceptionContext, ExceptionHandler, Lease, LoopOptions, ResultOf, RunOptions, SlowStepInfo, TaskInfo, TaskOptions } from "./core/types.ts";
-export { CancelledError, TimeoutError, InvalidStateError, RuntimeError, ExceptionGroup, QueueEmpty, QueueFull, BrokenBarrierError, isCancelled } from "./core/errors.ts";
+export type {
+  Awaitable,
+  Coro,
+  ExceptionContext,
+  ExceptionHandler,
+  Lease,
+  LoopOptions,
+  ResultOf,
+  RunOptions,
+  SlowStepInfo,
+  TaskInfo,
+  TaskOptions,
+} from "./core/types.ts";
+export {
+  CancelledError,
+  TimeoutError,
+  InvalidStateError,
+  RuntimeError,
+  ExceptionGroup,
+  QueueEmpty,
+  QueueFull,
+  BrokenBarrierError,
+  isCancelled,
+} from "./core/errors.ts";
 export { Task } from "./core/task.ts";
 export { Loop } from "./core/loop.ts";
 export { getEventLoop, newEventLoop, createTask, currentTask } from "./core/defaultloop.ts";

@@ -35,11 +35,14 @@ async function switchRate(rounds: number): Promise<number> {
     for (let i = 0; i < rounds; i++) yield* sleep(0);
   }
   const t0 = now();
-  await run(function* (): Coro<void> {
-    const ts = [];
-    for (let i = 0; i < TASKS; i++) ts.push(createTask(worker()));
-    yield* gather(...ts);
-  }, { clock: "real" });
+  await run(
+    function* (): Coro<void> {
+      const ts = [];
+      for (let i = 0; i < TASKS; i++) ts.push(createTask(worker()));
+      yield* gather(...ts);
+    },
+    { clock: "real" },
+  );
   return (TASKS * rounds * 1000) / (now() - t0);
 }
 
@@ -48,11 +51,14 @@ async function spawnRate(n: number): Promise<number> {
     return 1;
   }
   const t0 = now();
-  await run(function* (): Coro<void> {
-    const ts = [];
-    for (let i = 0; i < n; i++) ts.push(createTask(one()));
-    yield* gather(...ts);
-  }, { clock: "real" });
+  await run(
+    function* (): Coro<void> {
+      const ts = [];
+      for (let i = 0; i < n; i++) ts.push(createTask(one()));
+      yield* gather(...ts);
+    },
+    { clock: "real" },
+  );
   return (n * 1000) / (now() - t0);
 }
 
@@ -74,22 +80,28 @@ async function pingpongRate(n: number): Promise<number> {
     }
   }
   const t0 = now();
-  await run(function* (): Coro<void> {
-    yield* gather(createTask(ponger()), createTask(pinger()));
-  }, { clock: "real" });
+  await run(
+    function* (): Coro<void> {
+      yield* gather(createTask(ponger()), createTask(pinger()));
+    },
+    { clock: "real" },
+  );
   return (n * 1000) / (now() - t0);
 }
 
 async function sleepLateness(n: number): Promise<number[]> {
   const late: number[] = [];
-  await run(function* (): Coro<void> {
-    const loop = getEventLoop();
-    for (let i = 0; i < n; i++) {
-      const due = loop.time() + 1;
-      yield* sleep(0.001);
-      late.push(loop.time() - due);
-    }
-  }, { clock: "real" });
+  await run(
+    function* (): Coro<void> {
+      const loop = getEventLoop();
+      for (let i = 0; i < n; i++) {
+        const due = loop.time() + 1;
+        yield* sleep(0.001);
+        late.push(loop.time() - due);
+      }
+    },
+    { clock: "real" },
+  );
   return late;
 }
 

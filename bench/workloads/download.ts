@@ -134,22 +134,30 @@ export const downloadWorkload: Workload = {
         if (!warmedUp) {
           // The same warm-up as the plain side had: load and JIT-compile this side's code.
           warmedUp = true;
-          await tl.run((function* () {
-            yield* dl.DownloadManager.download(`${base}/big?mb=4`, { outfile: file });
-          })());
+          await tl.run(
+            (function* () {
+              yield* dl.DownloadManager.download(`${base}/big?mb=4`, { outfile: file });
+            })(),
+          );
         }
         const t0 = now();
-        const [, rss] = await peakRss(() => tl.run((function* () {
-          return yield* dl.DownloadManager.download(`${base}/big?mb=${MB(p)}`, { outfile: file });
-        })()));
+        const [, rss] = await peakRss(() =>
+          tl.run(
+            (function* () {
+              return yield* dl.DownloadManager.download(`${base}/big?mb=${MB(p)}`, { outfile: file });
+            })(),
+          ),
+        );
         const seconds = (now() - t0) / 1000;
         await rm(file, { force: true });
         const t1 = now();
-        const bodies = await tl.run((function* () {
-          const all: Aw<Uint8Array | true>[] = [];
-          for (let i = 0; i < SMALL; i++) all.push(dl.DownloadManager.download(`${base}/small`));
-          return yield* tl.gather(...all);
-        })());
+        const bodies = await tl.run(
+          (function* () {
+            const all: Aw<Uint8Array | true>[] = [];
+            for (let i = 0; i < SMALL; i++) all.push(dl.DownloadManager.download(`${base}/small`));
+            return yield* tl.gather(...all);
+          })(),
+        );
         const smallSeconds = (now() - t1) / 1000;
         if (bodies.some((b) => !(b instanceof Uint8Array) || b.length !== 1024)) throw new Error("a small download came back short");
         return { big_mb_per_s: (MB(p) * 1.048576) / seconds, big_rss_mb: rss, small_per_s: SMALL / smallSeconds };

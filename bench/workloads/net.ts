@@ -35,12 +35,14 @@ function* tlEcho(r: Stream, w: Stream): Coro<void> {
 
 function* tlTcpClient(port: number, bytes: number, block: Uint8Array): Coro<void> {
   const [r, w] = yield* openConnection("127.0.0.1", port);
-  const writer = createTask(function* () {
-    for (let sent = 0; sent < bytes; sent += CHUNK) {
-      w.write(sent + CHUNK <= bytes ? block : block.subarray(0, bytes - sent));
-      yield* w.drain();
-    }
-  }());
+  const writer = createTask(
+    (function* () {
+      for (let sent = 0; sent < bytes; sent += CHUNK) {
+        w.write(sent + CHUNK <= bytes ? block : block.subarray(0, bytes - sent));
+        yield* w.drain();
+      }
+    })(),
+  );
   let got = 0;
   while (got < bytes) {
     const data = yield* r.read(CHUNK);
@@ -141,9 +143,11 @@ function* tlWsEcho(ws: WebSocket): Coro<void> {
 
 function* tlWsClient(port: number, messages: number): Coro<void> {
   const ws = yield* openWebSocket(`ws://127.0.0.1:${port}/`);
-  const sender = createTask(function* () {
-    for (let i = 0; i < messages; i++) yield* ws.send(MESSAGE);
-  }());
+  const sender = createTask(
+    (function* () {
+      for (let i = 0; i < messages; i++) yield* ws.send(MESSAGE);
+    })(),
+  );
   for (let i = 0; i < messages; i++) yield* ws.receive();
   yield* sender;
   ws.close();

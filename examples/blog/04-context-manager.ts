@@ -20,6 +20,7 @@ export class Bus implements Disposable {
 }
 
 function* useBus(name: string, seconds: number, log: Log): Coro<void> {
+  // biome-ignore lint/correctness/noUnusedVariables: `using` releases the bus at block end; the name is never read
   using bus = new Bus(name, log);
   log(`${name}: working for ${seconds} s`);
   yield* sleep(seconds);

@@ -90,14 +90,24 @@ export function* device({ url, id, hz = 1, stop = new Event() }: DeviceOptions):
       }
     }
     const listeners = [createTask(obey(own), { name: `${id} commands` }), createTask(obey(all), { name: `${id} fleet commands` })];
-    const reporter = createTask(function* () {
-      for (let seq = 0; ; seq++) {
-        sensor.measure();
-        const reading: Reading = { id, seq, temperature: sensor.temperature(), humidity: sensor.humidity(), led: blinker === null ? "off" : "blinking", presses };
-        yield* client.publish(`fleet/${id}/reading`, JSON.stringify(reading));
-        yield* sleep(1 / hz);
-      }
-    }(), { name: `${id} readings` });
+    const reporter = createTask(
+      (function* () {
+        for (let seq = 0; ; seq++) {
+          sensor.measure();
+          const reading: Reading = {
+            id,
+            seq,
+            temperature: sensor.temperature(),
+            humidity: sensor.humidity(),
+            led: blinker === null ? "off" : "blinking",
+            presses,
+          };
+          yield* client.publish(`fleet/${id}/reading`, JSON.stringify(reading));
+          yield* sleep(1 / hz);
+        }
+      })(),
+      { name: `${id} readings` },
+    );
     yield* stop.wait();
     // Stop our own tasks before closing: a receive() still waiting would throw MqttError.
     for (const t of listeners) t.cancel();

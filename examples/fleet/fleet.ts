@@ -50,7 +50,10 @@ const idOf = (n: number): string => `dev-${String(n).padStart(2, "0")}`;
 function line(d: DeviceView, now: number, selected: boolean): string {
   const r = d.reading;
   const age = d.at === 0 ? "   -  " : `${((now - d.at) / 1000).toFixed(1).padStart(5)} s`;
-  const values = r === null ? "no reading yet".padEnd(42) : `${r.temperature.toFixed(1).padStart(5)} °C ${r.humidity.toFixed(1).padStart(5)} %  LED ${r.led.padEnd(8)} presses ${r.presses}`;
+  const values =
+    r === null
+      ? "no reading yet".padEnd(42)
+      : `${r.temperature.toFixed(1).padStart(5)} °C ${r.humidity.toFixed(1).padStart(5)} %  LED ${r.led.padEnd(8)} presses ${r.presses}`;
   return `${selected ? ">" : " "} ${d.id}  ${d.status.padEnd(7)} ${values}  age ${age}`;
 }
 
@@ -74,37 +77,53 @@ export function* fleet({ devices, broker: brokerUrl, interactive, target = "dev-
   try {
     const readings = yield* gateway.subscribe("fleet/+/reading");
     const statuses = yield* gateway.subscribe("fleet/+/status", { qos: 1 });
-    listeners.push(createTask(function* () {
-      for (;;) {
-        const m = yield* readings.receive();
-        const r = JSON.parse(decoder.decode(m.payload)) as Reading;
-        const view = views.get(r.id);
-        if (view === undefined) continue;
-        view.reading = r;
-        view.at = loop.time();
-        count++;
-        stamps.push(view.at);
-        if (!allReported.isSet() && [...views.values()].every((v) => v.reading !== null)) allReported.set();
-        if (r.id === target && r.led === "blinking") targetObeyed.set();
-      }
-    }(), { name: "dashboard readings" }));
-    listeners.push(createTask(function* () {
-      for (;;) {
-        const m = yield* statuses.receive();
-        const view = views.get(m.topic.split("/")[1]!);
-        if (view === undefined) continue;
-        view.status = decoder.decode(m.payload) || "-";
-        if (!m.retain) view.at = loop.time();
-        if ([...views.values()].every((v) => v.status === "offline" || v.status === "lost")) allOffline.set();
-      }
-    }(), { name: "dashboard status" }));
+    listeners.push(
+      createTask(
+        (function* () {
+          for (;;) {
+            const m = yield* readings.receive();
+            const r = JSON.parse(decoder.decode(m.payload)) as Reading;
+            const view = views.get(r.id);
+            if (view === undefined) continue;
+            view.reading = r;
+            view.at = loop.time();
+            count++;
+            stamps.push(view.at);
+            if (!allReported.isSet() && [...views.values()].every((v) => v.reading !== null)) allReported.set();
+            if (r.id === target && r.led === "blinking") targetObeyed.set();
+          }
+        })(),
+        { name: "dashboard readings" },
+      ),
+    );
+    listeners.push(
+      createTask(
+        (function* () {
+          for (;;) {
+            const m = yield* statuses.receive();
+            const view = views.get(m.topic.split("/")[1]!);
+            if (view === undefined) continue;
+            view.status = decoder.decode(m.payload) || "-";
+            if (!m.retain) view.at = loop.time();
+            if ([...views.values()].every((v) => v.status === "offline" || v.status === "lost")) allOffline.set();
+          }
+        })(),
+        { name: "dashboard status" },
+      ),
+    );
 
     log(`starting ${devices} devices`);
     for (const view of views.values()) {
       view.process = spawn(process.execPath, ["--import", "tsx", deviceScript, url, view.id], { stdio: ["ignore", "ignore", "inherit"] });
     }
 
-    if (interactive) yield* dashboard(gateway, views, () => stamps, () => count);
+    if (interactive)
+      yield* dashboard(
+        gateway,
+        views,
+        () => stamps,
+        () => count,
+      );
     else {
       yield* allReported.wait();
       log(`all ${devices} devices reported`);
@@ -147,12 +166,15 @@ function* dashboard(gateway: MqttClient, views: Map<string, DeviceView>, stamps:
     const header = `taskloop fleet — ${views.size} devices, ${recent.length} msg/s, ${count()} readings · ↑↓ select · o/f blink on/off · p press · a/z all on/off · x kill · q quit`;
     process.stdout.write(`\x1b[H\x1b[2J${header}\n${note}\n\n${rows.join("\n")}\n`);
   };
-  const painter = createTask(function* () {
-    for (;;) {
-      draw();
-      yield* sleep(0.5);
-    }
-  }(), { name: "dashboard screen" });
+  const painter = createTask(
+    (function* () {
+      for (;;) {
+        draw();
+        yield* sleep(0.5);
+      }
+    })(),
+    { name: "dashboard screen" },
+  );
   try {
     for (;;) {
       const key = yield* keys.get();

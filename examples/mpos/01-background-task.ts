@@ -26,7 +26,11 @@ class MyActivity extends Activity {
 export function* main({ log = print }: { log?: Log } = {}): Coro<void> {
   const stack = new ActivityStack();
   yield* stack.startActivity(new MyActivity(log));
-  log(`background tasks: ${TaskManager.listTasks().map((t) => t.name).join(", ")}`);
+  log(
+    `background tasks: ${TaskManager.listTasks()
+      .map((t) => t.name)
+      .join(", ")}`,
+  );
   yield* TaskManager.sleep(2.5);
   log(`background tasks: ${TaskManager.listTasks().length}`);
 }

@@ -14,7 +14,10 @@ interface App {
 
 class AppStoreActivity extends Activity {
   readonly loaded = TaskManager.notifyEvent();
-  constructor(private readonly base: string, private readonly log: Log) {
+  constructor(
+    private readonly base: string,
+    private readonly log: Log,
+  ) {
     super();
   }
 

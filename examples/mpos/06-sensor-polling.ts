@@ -61,7 +61,13 @@ class ForegroundScreen extends Activity {
 }
 
 function alive(): string {
-  return getEventLoop().tasks().filter((t) => t.name.includes("monitor")).map((t) => t.name).join(", ") || "none";
+  return (
+    getEventLoop()
+      .tasks()
+      .filter((t) => t.name.includes("monitor"))
+      .map((t) => t.name)
+      .join(", ") || "none"
+  );
 }
 
 export function* main({ log = print }: { log?: Log } = {}): Coro<void> {

@@ -24,7 +24,12 @@ export function* downloadWithLimit(urls: string[], maxConcurrent: number, timeou
 
 export function* main({ base, log = print, timeout = 2 }: { base: string; log?: Log; timeout?: number }): Coro<void> {
   const urls = ["camera", "wallet", "weather", "nostr", "draw", "slow", "missing"].map((n) => `${base}/icons/${n}.png`);
-  const results = yield* downloadWithLimit(urls.map((u) => u.replace("/icons/missing.png", "/missing")), 3, timeout, log);
+  const results = yield* downloadWithLimit(
+    urls.map((u) => u.replace("/icons/missing.png", "/missing")),
+    3,
+    timeout,
+    log,
+  );
   log(`${results.filter((r) => r !== null).length} of ${results.length} downloaded`);
 }
 

@@ -35,7 +35,10 @@ export function* main(log: Log = print): Coro<void> {
   const server = yield* serveWebSocket(priceFeed, "127.0.0.1", 0);
   const ws = yield* openWebSocket(`ws://127.0.0.1:${server.port}/`);
   log("app: connected, listening for updates");
-  const listener = createTask(websocketListener(ws, (price) => log(`app: BTC is now ${price}`), log), { name: "websocket_listener" });
+  const listener = createTask(
+    websocketListener(ws, (price) => log(`app: BTC is now ${price}`), log),
+    { name: "websocket_listener" },
+  );
   yield* listener; // the app would go on with its UI meanwhile
   server.close();
   log("app: done");

@@ -36,7 +36,10 @@ class Client {
   readonly heard: string[] = [];
   private readonly news = new Event();
   private listener: Task<void> | null = null;
-  private constructor(readonly name: string, readonly ws: WebSocket) {}
+  private constructor(
+    readonly name: string,
+    readonly ws: WebSocket,
+  ) {}
 
   static *join(port: number, name: string): Coro<Client> {
     const client = new Client(name, yield* openWebSocket(`ws://127.0.0.1:${port}/`));
@@ -85,7 +88,11 @@ export function* main(log: Log = print): Coro<void> {
     log(`${name} joins`);
     yield* everyoneHears(`* ${name} joined`, clients);
   }
-  for (const [client, line] of [[clients[0]!, "hi everyone"], [clients[1]!, "hello alice"], [clients[2]!, "hey both"]] as const) {
+  for (const [client, line] of [
+    [clients[0]!, "hi everyone"],
+    [clients[1]!, "hello alice"],
+    [clients[2]!, "hey both"],
+  ] as const) {
     log(`${client.name} says ${JSON.stringify(line)}`);
     yield* client.ws.send(line);
     yield* everyoneHears(`${client.name}: ${line}`, clients);

@@ -44,10 +44,12 @@ export function* main({ sensor = new DHT22(new Pin(15)), led = new Pin("LED", Pi
 if (isMain(import.meta)) {
   const sensor = new DHT22(new Pin(15));
   await runMain(function* () {
-    createTask(function* () {
-      yield* sleep(3);
-      sensor.failNext(); // a loose wire: the read at 4 s fails
-    }());
+    createTask(
+      (function* () {
+        yield* sleep(3);
+        sensor.failNext(); // a loose wire: the read at 4 s fails
+      })(),
+    );
     yield* main({ sensor, seconds: 10 });
   });
 }

@@ -51,12 +51,14 @@ export function* bouncyPress(button: Pin, holdMs: number): Coro<void> {
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
   await runMain(function* () {
-    createTask(function* () {
-      yield* sleep(1);
-      yield* bouncyPress(button, 300);
-      yield* sleep(1);
-      yield* bouncyPress(button, 300);
-    }());
+    createTask(
+      (function* () {
+        yield* sleep(1);
+        yield* bouncyPress(button, 300);
+        yield* sleep(1);
+        yield* bouncyPress(button, 300);
+      })(),
+    );
     yield* main({ button, presses: 2 });
   });
 }

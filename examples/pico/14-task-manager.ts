@@ -85,21 +85,23 @@ export function* main({
 if (isMain(import.meta)) {
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
   await runMain(function* () {
-    createTask(function* () {
-      const press = function* (holdSeconds: number): Coro<void> {
-        button.drive(0);
-        yield* sleep(holdSeconds);
-        button.drive(1);
-      };
-      yield* sleep(1);
-      yield* press(0.1); // short: start blink
-      yield* sleep(1);
-      yield* press(1.5); // long: start reporter
-      yield* sleep(3);
-      yield* press(0.1); // short: stop blink
-      yield* sleep(1);
-      yield* press(1.2); // long: stop reporter
-    }());
+    createTask(
+      (function* () {
+        const press = function* (holdSeconds: number): Coro<void> {
+          button.drive(0);
+          yield* sleep(holdSeconds);
+          button.drive(1);
+        };
+        yield* sleep(1);
+        yield* press(0.1); // short: start blink
+        yield* sleep(1);
+        yield* press(1.5); // long: start reporter
+        yield* sleep(3);
+        yield* press(0.1); // short: stop blink
+        yield* sleep(1);
+        yield* press(1.2); // long: stop reporter
+      })(),
+    );
     yield* main({ button, seconds: 9 });
   });
 }

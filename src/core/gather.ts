@@ -136,12 +136,8 @@ function isOptions(x: unknown): x is GatherOptions {
  * ```
  */
 export function gather<const T extends readonly Awaitable<unknown>[]>(...aws: T): Awaitable<GatherResults<T>>;
-export function gather<const T extends readonly Awaitable<unknown>[]>(
-  ...args: [...aws: T, options: { returnExceptions: true }]
-): Awaitable<GatherSettled<T>>;
-export function gather<const T extends readonly Awaitable<unknown>[]>(
-  ...args: [...aws: T, options: GatherOptions]
-): Awaitable<GatherResults<T>>;
+export function gather<const T extends readonly Awaitable<unknown>[]>(...args: [...aws: T, options: { returnExceptions: true }]): Awaitable<GatherSettled<T>>;
+export function gather<const T extends readonly Awaitable<unknown>[]>(...args: [...aws: T, options: GatherOptions]): Awaitable<GatherResults<T>>;
 export function gather(...args: unknown[]): Awaitable<unknown[]> {
   let returnExceptions = false;
   if (args.length > 0 && isOptions(args[args.length - 1])) {

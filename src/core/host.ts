@@ -18,10 +18,7 @@
  */
 
 /** Milliseconds from a monotonic clock when the host has one. */
-export const realNow: () => number =
-  typeof performance !== "undefined" && typeof performance.now === "function"
-    ? () => performance.now()
-    : () => Date.now();
+export const realNow: () => number = typeof performance !== "undefined" && typeof performance.now === "function" ? () => performance.now() : () => Date.now();
 
 type CpuUsage = () => { user: number; system: number };
 const hostProcess = (globalThis as { process?: { cpuUsage?: CpuUsage } }).process;
@@ -195,6 +192,7 @@ export function isCoroutine(x: unknown): x is Generator<unknown, unknown, unknow
 }
 
 /** What kind of function `fn` is, for error messages and for callbacks that must be plain functions. */
+// biome-ignore lint/complexity/noBannedTypes: any function at all is asked about, whatever its signature
 export function functionKind(fn: Function): "generator function" | "async function" | "async generator function" | "function" {
   switch (Object.prototype.toString.call(fn)) {
     case "[object GeneratorFunction]":
@@ -234,7 +232,9 @@ export function checkCallback(fn: unknown, what: string, how: string, syncOnly =
   if (typeof fn !== "function") throw new TypeError(`${what} must be a function ${how}, got ${describeValue(fn)}`);
   const kind = functionKind(fn);
   if (kind === "generator function" || kind === "async generator function") {
-    throw new TypeError(`${what} must be a plain function ${how}, got ${describeValue(fn)}: calling it would not run its body (start a task from a plain function instead)`);
+    throw new TypeError(
+      `${what} must be a plain function ${how}, got ${describeValue(fn)}: calling it would not run its body (start a task from a plain function instead)`,
+    );
   }
   if (syncOnly && kind === "async function") {
     throw new TypeError(`${what} must be a plain function ${how}, got ${describeValue(fn)}: its answer would be a promise, which is always truthy`);

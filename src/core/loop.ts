@@ -29,7 +29,6 @@ import { TimerCall } from "./soon.ts";
 import type { Waitable } from "./protocol.ts";
 import type { Awaitable, Coro, ExceptionContext, ExceptionHandler, LoopOptions, TaskInfo, TaskOptions } from "./types.ts";
 
-
 let nextLoopId = 1;
 
 /**

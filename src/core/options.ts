@@ -41,6 +41,7 @@ export function checkCreateTask(coro: unknown, options: TaskOptions | undefined)
     throw new TypeError(`createTask: options.signal must be an AbortSignal (from new AbortController().signal), got ${describeValue(signal)}`);
   }
   for (const key of Object.keys(options)) {
-    if (key !== "name" && key !== "signal") throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the options are name and signal`);
+    if (key !== "name" && key !== "signal")
+      throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the options are name and signal`);
   }
 }

@@ -29,7 +29,10 @@ export function run<T>(main: Coro<T> | (() => Coro<T>), options?: RunOptions): P
     return Promise.reject(error);
   }
   if (!isCoroutine(coro)) {
-    const what = typeof main === "function" ? `a function that returned ${describeValue(coro)} (it must be a generator function: function* main() { … })` : describeValue(main);
+    const what =
+      typeof main === "function"
+        ? `a function that returned ${describeValue(coro)} (it must be a generator function: function* main() { … })`
+        : describeValue(main);
     return Promise.reject(new TypeError(`run(main): coroutine expected (a generator object such as main(), or a generator function), got ${what}`));
   }
   try {
@@ -61,7 +64,11 @@ function warnOfStrandedTasks(): void {
   if (previous === null || previous.isRunning()) return;
   const stranded = previous.tasks();
   if (stranded.length === 0) return;
-  const names = stranded.slice(0, 3).map((t) => t.name).join(", ") + (stranded.length > 3 ? ", …" : "");
+  const names =
+    stranded
+      .slice(0, 3)
+      .map((t) => t.name)
+      .join(", ") + (stranded.length > 3 ? ", …" : "");
   report(
     "warn",
     `taskloop: run(main, options) starts a new event loop, so ${stranded.length} task(s) made before it will not run (${names}). ` +

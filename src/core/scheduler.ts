@@ -9,7 +9,7 @@
  * there) the loop reports errors nobody retrieved, takes a requested stop,
  * and fires the timers that are due.
  */
-import { CancelledError, isCancelled } from "./errors.ts";
+import { type CancelledError, isCancelled } from "./errors.ts";
 import { context } from "./context.ts";
 import { PARK, RESUME, YIELD, type Waitable } from "./protocol.ts";
 import { ReadyQueue } from "./readyqueue.ts";
@@ -277,7 +277,9 @@ export class Scheduler {
         waitHost(task, y, null);
         return;
       }
-      const hint = isCoroutine(y) ? ": did you mean `yield*`?" : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
+      const hint = isCoroutine(y)
+        ? ": did you mean `yield*`?"
+        : "; a task may `yield` nothing (to give way) or a promise, and `yield*` an awaitable such as sleep(1)";
       error = new TypeError(`${task} yielded ${describeValue(y)}${hint}`);
     } catch (e) {
       error = e;

@@ -18,11 +18,10 @@
  *   scheduler's `selfCancel` (one task runs at a time) until its next
  *   suspension point.
  */
-import { CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled, noteCancelOrigin } from "./errors.ts";
+import { type CancelledError, InvalidStateError, RuntimeError, cancellation, isCancelled, noteCancelOrigin } from "./errors.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "./protocol.ts";
 import type { Loop } from "./loop.ts";
 import type { Awaitable, Coro } from "./types.ts";
-import type { TimerEntry } from "./timerheap.ts";
 import { WaitQueue } from "./waitqueue.ts";
 import { Parking } from "./parking.ts";
 import { currentTaskOrNull } from "./context.ts";
@@ -377,7 +376,18 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
     const kept = this.extras;
     if (kept !== null && typeof kept !== "function") return kept;
     // A lone callback kept in its place becomes the first of the list.
-    const extras: TaskExtras = { callbacks: kept, callbackOrder: 0, order: kept === null ? 0 : 1, waiters: null, controller: null, promise: null, settle: null, name: null, unlink: null, observers: null };
+    const extras: TaskExtras = {
+      callbacks: kept,
+      callbackOrder: 0,
+      order: kept === null ? 0 : 1,
+      waiters: null,
+      controller: null,
+      promise: null,
+      settle: null,
+      name: null,
+      unlink: null,
+      observers: null,
+    };
     this.extras = extras;
     return extras;
   }

@@ -29,7 +29,9 @@ export class Unhandled {
   /** Calls the handler, or the loop's default one; a handler that throws is reported on stderr. */
   call(context: ExceptionContext): void {
     if (typeof context !== "object" || context === null || typeof context.message !== "string") {
-      throw new TypeError(`callExceptionHandler(context): context must be an object with a message string, like { message: "sensor failed", exception }, got ${describeValue(context)}`);
+      throw new TypeError(
+        `callExceptionHandler(context): context must be an object with a message string, like { message: "sensor failed", exception }, got ${describeValue(context)}`,
+      );
     }
     try {
       if (this.handler) this.handler(this.loop, context);

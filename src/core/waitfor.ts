@@ -7,7 +7,6 @@ import { describeValue, isAwaitable } from "./host.ts";
 import { sleepMs, toMs } from "./sleep.ts";
 import type { Awaitable, Coro } from "./types.ts";
 
-
 function checkAwaitable(aw: unknown, what: string): void {
   if (!isAwaitable(aw)) {
     const hint = typeof aw === "function" ? " (call the generator function first)" : "";

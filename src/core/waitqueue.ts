@@ -26,7 +26,9 @@ export class WaitQueue implements Waitable {
   park(task: Task): void {
     const head = this.head;
     if (head !== null && head.loop !== task.loop) {
-      throw new RuntimeError(`${this.label} is bound to a different event loop: its waiters belong to loop ${head.loop.id}, and ${task} runs on loop ${task.loop.id}; make one ${this.label} per loop`);
+      throw new RuntimeError(
+        `${this.label} is bound to a different event loop: its waiters belong to loop ${head.loop.id}, and ${task} runs on loop ${task.loop.id}; make one ${this.label} per loop`,
+      );
     }
     task.qPrev = this.tail;
     task.qNext = null;

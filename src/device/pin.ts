@@ -127,15 +127,21 @@ export class Pin {
       throw new TypeError(`Pin(${JSON.stringify(id)}, mode, pull): pull must be Pin.PULL_UP, Pin.PULL_DOWN or null, got ${describeValue(pull)}`);
     }
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`Pin(${JSON.stringify(id)}, mode, pull, options): options must be an object like { value: 1 } (or left out), got ${describeValue(options)}`);
+      throw new TypeError(
+        `Pin(${JSON.stringify(id)}, mode, pull, options): options must be an object like { value: 1 } (or left out), got ${describeValue(options)}`,
+      );
     }
     const initial = options.value === undefined ? 0 : toLevel(options.value, `Pin(${JSON.stringify(id)}): options.value`);
     const historyLimit = options.historyLimit ?? Infinity;
     if (typeof historyLimit !== "number") {
-      throw new TypeError(`Pin(${JSON.stringify(id)}): options.historyLimit must be a number (a whole number >= 0, or Infinity to keep all), got ${describeValue(historyLimit)}`);
+      throw new TypeError(
+        `Pin(${JSON.stringify(id)}): options.historyLimit must be a number (a whole number >= 0, or Infinity to keep all), got ${describeValue(historyLimit)}`,
+      );
     }
     if (historyLimit !== Infinity && !(Number.isInteger(historyLimit) && historyLimit >= 0)) {
-      throw new RangeError(`Pin(${JSON.stringify(id)}): options.historyLimit must be a whole number >= 0, or Infinity to keep all, got ${describeValue(historyLimit)}`);
+      throw new RangeError(
+        `Pin(${JSON.stringify(id)}): options.historyLimit must be a whole number >= 0, or Infinity to keep all, got ${describeValue(historyLimit)}`,
+      );
     }
     this.level = mode === Pin.OUT ? initial : pull === Pin.PULL_UP ? 1 : 0;
     this.historyLimit = historyLimit;

@@ -6,7 +6,14 @@ import { isCancelled } from "../core/errors.ts";
 import type { Coro } from "../core/types.ts";
 import { DownloadError } from "./errors.ts";
 import { Failure, oneLine } from "./failure.ts";
-import { checkRequest, type DownloadOptions, type DownloadRequest, type FileDownloadOptions, type MemoryDownloadOptions, type StreamDownloadOptions } from "./options.ts";
+import {
+  checkRequest,
+  type DownloadOptions,
+  type DownloadRequest,
+  type FileDownloadOptions,
+  type MemoryDownloadOptions,
+  type StreamDownloadOptions,
+} from "./options.ts";
 import { Transfer } from "./transfer.ts";
 
 /**

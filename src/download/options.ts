@@ -168,10 +168,14 @@ function checkUrl(what: string, url: unknown): string {
     throw new TypeError(`${what}(url): url ${JSON.stringify(url)} is not a valid absolute URL; expected one such as "https://example.com/data.json"`);
   }
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new TypeError(`${what}(url): url ${JSON.stringify(url)} uses the unsupported scheme "${parsed.protocol.slice(0, -1)}"; only http and https can be downloaded`);
+    throw new TypeError(
+      `${what}(url): url ${JSON.stringify(url)} uses the unsupported scheme "${parsed.protocol.slice(0, -1)}"; only http and https can be downloaded`,
+    );
   }
   if (parsed.username !== "" || parsed.password !== "") {
-    throw new TypeError(`${what}(url): url ${JSON.stringify(url)} contains credentials, which fetch refuses; send them in headers instead, e.g. { authorization: "Basic …" }`);
+    throw new TypeError(
+      `${what}(url): url ${JSON.stringify(url)} contains credentials, which fetch refuses; send them in headers instead, e.g. { authorization: "Basic …" }`,
+    );
   }
   return parsed.href;
 }
@@ -182,7 +186,9 @@ function checkFunction<F>(what: string, name: string, fn: unknown): F | null {
     throw new TypeError(`${what}(url, options): options.${name} must be a function (plain, async or generator), got ${describeValue(fn)}`);
   }
   if (functionKind(fn) === "async generator function") {
-    throw new TypeError(`${what}(url, options): options.${name} must be a plain, async or generator function, got ${describeValue(fn)}: the download could not wait for it`);
+    throw new TypeError(
+      `${what}(url, options): options.${name} must be a plain, async or generator function, got ${describeValue(fn)}: the download could not wait for it`,
+    );
   }
   return fn as F;
 }
@@ -193,16 +199,22 @@ function checkOutfile(what: string, outfile: unknown, withChunkCallback: boolean
     throw new TypeError(`${what}(url, options): options.outfile must be a file path (a non-empty string), got ${describeValue(outfile)}`);
   }
   if (withChunkCallback) {
-    throw new TypeError(`${what}(url, options): options.outfile and options.chunkCallback cannot be used together; give outfile to save the body to disk, or chunkCallback to stream it`);
+    throw new TypeError(
+      `${what}(url, options): options.outfile and options.chunkCallback cannot be used together; give outfile to save the body to disk, or chunkCallback to stream it`,
+    );
   }
   const path = resolve(outfile);
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    throw new TypeError(`${what}(url, options): options.outfile ${JSON.stringify(outfile)} is a directory; give the path of the file to write, e.g. ${JSON.stringify(outfile.replace(/\/*$/, "/download.bin"))}`);
+    throw new TypeError(
+      `${what}(url, options): options.outfile ${JSON.stringify(outfile)} is a directory; give the path of the file to write, e.g. ${JSON.stringify(outfile.replace(/\/*$/, "/download.bin"))}`,
+    );
   }
   const folder = dirname(path);
   const stat = statSync(folder, { throwIfNoEntry: false });
   if (!stat?.isDirectory()) {
-    throw new TypeError(`${what}(url, options): options.outfile ${JSON.stringify(outfile)} is in ${JSON.stringify(folder)}, which ${stat ? "is not a directory" : "does not exist"}; create the folder first`);
+    throw new TypeError(
+      `${what}(url, options): options.outfile ${JSON.stringify(outfile)} is in ${JSON.stringify(folder)}, which ${stat ? "is not a directory" : "does not exist"}; create the folder first`,
+    );
   }
   return path;
 }
@@ -219,14 +231,19 @@ function checkTotalSize(what: string, size: unknown): number | null {
 function checkHeaders(what: string, headers: unknown): Record<string, string> {
   if (headers === undefined) return {};
   if (typeof headers !== "object" || headers === null || Array.isArray(headers)) {
-    throw new TypeError(`${what}(url, options): options.headers must be an object of header names to strings, such as { accept: "application/json" }, got ${describeValue(headers)}`);
+    throw new TypeError(
+      `${what}(url, options): options.headers must be an object of header names to strings, such as { accept: "application/json" }, got ${describeValue(headers)}`,
+    );
   }
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (typeof value !== "string") throw new TypeError(`${what}(url, options): options.headers[${JSON.stringify(name)}] must be a string, got ${describeValue(value)}`);
+    if (typeof value !== "string")
+      throw new TypeError(`${what}(url, options): options.headers[${JSON.stringify(name)}] must be a string, got ${describeValue(value)}`);
     const lower = name.toLowerCase();
     if (lower === "range" || lower === "if-range") {
-      throw new TypeError(`${what}(url, options): options.headers must not set ${JSON.stringify(name)}: the download sends it itself to resume after a failure`);
+      throw new TypeError(
+        `${what}(url, options): options.headers must not set ${JSON.stringify(name)}: the download sends it itself to resume after a failure`,
+      );
     }
     out[lower] = value;
   }
@@ -240,7 +257,8 @@ function checkHeaders(what: string, headers: unknown): Record<string, string> {
 
 function checkChunkTimeout(what: string, seconds: unknown): number {
   if (seconds === undefined) return DEFAULT_CHUNK_TIMEOUT_SECONDS;
-  if (typeof seconds !== "number") throw new TypeError(`${what}(url, options): options.chunkTimeoutSeconds must be a number of seconds, got ${describeValue(seconds)}`);
+  if (typeof seconds !== "number")
+    throw new TypeError(`${what}(url, options): options.chunkTimeoutSeconds must be a number of seconds, got ${describeValue(seconds)}`);
   if (!(seconds > 0 && seconds <= MAX_TIMEOUT_SECONDS)) {
     throw new RangeError(`${what}(url, options): options.chunkTimeoutSeconds must be > 0 and <= ${MAX_TIMEOUT_SECONDS} seconds, got ${describeValue(seconds)}`);
   }

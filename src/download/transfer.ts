@@ -144,7 +144,11 @@ export class Transfer {
       const range = contentRange(res);
       if (range === null || range.start !== this.received) {
         const got = res.headers.get("content-range");
-        throw new Failure(`the server sent ${got === null ? "a 206 without Content-Range" : `Content-Range ${got}`} when bytes from ${this.received} were asked for`, false, status);
+        throw new Failure(
+          `the server sent ${got === null ? "a 206 without Content-Range" : `Content-Range ${got}`} when bytes from ${this.received} were asked for`,
+          false,
+          status,
+        );
       }
       if (range.total !== null) this.checkTotal(range.total, status);
       return 0;
@@ -210,7 +214,11 @@ export class Transfer {
       }
     }
     if (skip > 0) {
-      throw new Failure(`the resource changed on the server during the download (it is now shorter than the ${this.received} bytes already received)`, false, status);
+      throw new Failure(
+        `the resource changed on the server during the download (it is now shorter than the ${this.received} bytes already received)`,
+        false,
+        status,
+      );
     }
     if (expected !== null && got < expected) {
       throw new Failure(`the connection ended after ${got} of ${expected} bytes`, true, status);

@@ -84,7 +84,8 @@ export class ActivityLife {
     let coro: unknown;
     try {
       coro = factory();
-      if (!isCoroutine(coro)) throw new TypeError(`${this.label}.whileForeground(factory): factory() must return a coroutine (a generator object), got ${describeValue(coro)}`);
+      if (!isCoroutine(coro))
+        throw new TypeError(`${this.label}.whileForeground(factory): factory() must return a coroutine (a generator object), got ${describeValue(coro)}`);
     } catch (error) {
       getEventLoop().callExceptionHandler({ message: `${this.label}.whileForeground(): the factory failed`, exception: error, activity: this.activity });
       return;
@@ -188,7 +189,9 @@ export class Activity {
    */
   createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
     if (this.life.closing) {
-      throw new RuntimeError(`${this.life.label}.createTask(): the activity is ${this.life.state === "destroyed" ? "destroyed" : "being destroyed"}, so it cannot start tasks`);
+      throw new RuntimeError(
+        `${this.life.label}.createTask(): the activity is ${this.life.state === "destroyed" ? "destroyed" : "being destroyed"}, so it cannot start tasks`,
+      );
     }
     return this.life.owned.add(createTask(coro, options));
   }
@@ -207,7 +210,9 @@ export class Activity {
    */
   whileForeground(factory: () => Coro<void>, options?: TaskOptions): void {
     if (typeof factory !== "function") {
-      throw new TypeError(`${this.life.label}.whileForeground(factory): factory must be a function that returns a fresh coroutine on each resume, like \`() => this.poll()\` or a generator function, got ${describeValue(factory)}`);
+      throw new TypeError(
+        `${this.life.label}.whileForeground(factory): factory must be a function that returns a fresh coroutine on each resume, like \`() => this.poll()\` or a generator function, got ${describeValue(factory)}`,
+      );
     }
     if (this.life.closing) throw new RuntimeError(`${this.life.label}.whileForeground(): the activity is being destroyed`);
     this.life.factories.push({ factory, options });

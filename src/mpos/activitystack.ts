@@ -69,7 +69,9 @@ export class ActivityStack {
     }
     const life = activity.life;
     if (life.stack !== null || life.state !== "new") {
-      throw new RuntimeError(`ActivityStack.startActivity(): ${life.label} was started before (it is ${life.state}); an activity is started once, make a new one`);
+      throw new RuntimeError(
+        `ActivityStack.startActivity(): ${life.label} was started before (it is ${life.state}); an activity is started once, make a new one`,
+      );
     }
     life.stack = this;
     return this.transition(`start ${life.label}`, this.open(activity));

@@ -67,7 +67,8 @@ export class TaskManager {
    */
   static createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> | null {
     if (disabled) {
-      if (!isCoroutine(coro)) throw new TypeError(`TaskManager.createTask(coro): coro must be a coroutine (call the generator function), got ${describeValue(coro)}`);
+      if (!isCoroutine(coro))
+        throw new TypeError(`TaskManager.createTask(coro): coro must be a coroutine (call the generator function), got ${describeValue(coro)}`);
       coro.return(undefined as T); // it will never run: let it go
       return null;
     }
@@ -87,14 +88,20 @@ export class TaskManager {
    */
   static createSupervisedTask(factory: () => Coro<unknown>, options: SupervisedTaskOptions = {}): Task<void> | null {
     if (typeof factory !== "function") {
-      throw new TypeError(`TaskManager.createSupervisedTask(factory): factory must be a function that returns a fresh coroutine for each (re)start, like \`() => listen(port)\` or a generator function, got ${describeValue(factory)}`);
+      throw new TypeError(
+        `TaskManager.createSupervisedTask(factory): factory must be a function that returns a fresh coroutine for each (re)start, like \`() => listen(port)\` or a generator function, got ${describeValue(factory)}`,
+      );
     }
     if (typeof options !== "object" || options === null) {
-      throw new TypeError(`TaskManager.createSupervisedTask(factory, options): options must be an object like { restartDelayMs: 200 }, got ${describeValue(options)}`);
+      throw new TypeError(
+        `TaskManager.createSupervisedTask(factory, options): options must be an object like { restartDelayMs: 200 }, got ${describeValue(options)}`,
+      );
     }
     const { restartDelayMs = 200, restartOnReturn = false, name } = options;
     if (typeof restartDelayMs !== "number" || !(restartDelayMs >= 0) || restartDelayMs === Infinity) {
-      throw new RangeError(`TaskManager.createSupervisedTask(): restartDelayMs must be a finite number of milliseconds >= 0, got ${describeValue(restartDelayMs)}`);
+      throw new RangeError(
+        `TaskManager.createSupervisedTask(): restartDelayMs must be a finite number of milliseconds >= 0, got ${describeValue(restartDelayMs)}`,
+      );
     }
     if (typeof restartOnReturn !== "boolean") {
       throw new TypeError(`TaskManager.createSupervisedTask(): restartOnReturn must be a boolean, got ${describeValue(restartOnReturn)}`);

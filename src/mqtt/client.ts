@@ -23,7 +23,7 @@ import { MqttError } from "./errors.ts";
 import { backoffDelay } from "./backoff.ts";
 import { checkQoS, toPayload, type QoS, type ResolvedOptions } from "./options.ts";
 import { checkTopicFilter, checkTopicName, topicMatches } from "./topic.ts";
-import { Subscription, type MqttMessage, type SubscriptionOwner } from "./subscription.ts";
+import { Subscription, type MqttMessage } from "./subscription.ts";
 
 /**
  * Where a client is: `"connecting"` until the first CONNACK, `"connected"`,
@@ -122,7 +122,10 @@ export class MqttClient {
   onFirstConnect: ((error: MqttError | null) => void) | null = null;
 
   /** @internal use `connectMqtt` */
-  constructor(url: string, private readonly options: ResolvedOptions) {
+  constructor(
+    url: string,
+    private readonly options: ResolvedOptions,
+  ) {
     this.url = url;
     this.connectWaiters = new HostQueue(`MQTT connected ${url}`);
     this.js = mqtt.connect(url, { ...options.js });
@@ -189,7 +192,8 @@ export class MqttClient {
     let qos: QoS = 0;
     let retain = false;
     if (options !== undefined) {
-      if (typeof options !== "object" || options === null) throw new TypeError(`publish(topic, payload, options): options must be an object like { qos: 1 }, got ${describeValue(options)}`);
+      if (typeof options !== "object" || options === null)
+        throw new TypeError(`publish(topic, payload, options): options must be an object like { qos: 1 }, got ${describeValue(options)}`);
       if (options.qos !== undefined) qos = checkQoS(options.qos, "publish(): options.qos");
       if (options.retain !== undefined) {
         if (typeof options.retain !== "boolean") throw new TypeError(`publish(): options.retain must be true or false, got ${describeValue(options.retain)}`);
@@ -225,7 +229,8 @@ export class MqttClient {
     checkTopicFilter(filter, "subscribe(filter): filter");
     let qos: QoS = 0;
     if (options !== undefined) {
-      if (typeof options !== "object" || options === null) throw new TypeError(`subscribe(filter, options): options must be an object like { qos: 1 }, got ${describeValue(options)}`);
+      if (typeof options !== "object" || options === null)
+        throw new TypeError(`subscribe(filter, options): options must be an object like { qos: 1 }, got ${describeValue(options)}`);
       if (options.qos !== undefined) qos = checkQoS(options.qos, "subscribe(): options.qos");
     }
     let sub: Subscription | null = null;

@@ -20,7 +20,9 @@ function checkUrl(url: unknown): asserts url is string {
     throw new TypeError(`connectMqtt(url): url must be a broker URL ${example}, got ${JSON.stringify(url)}`);
   }
   if (!PROTOCOLS.includes(parsed.protocol)) {
-    throw new TypeError(`connectMqtt(url): the URL's scheme must be one of ${PROTOCOLS.map((p) => p.slice(0, -1)).join(", ")} (${example}), got ${JSON.stringify(parsed.protocol.slice(0, -1))}`);
+    throw new TypeError(
+      `connectMqtt(url): the URL's scheme must be one of ${PROTOCOLS.map((p) => p.slice(0, -1)).join(", ")} (${example}), got ${JSON.stringify(parsed.protocol.slice(0, -1))}`,
+    );
   }
 }
 

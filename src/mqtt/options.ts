@@ -67,12 +67,14 @@ export interface MqttOptions {
    * to `maxDelaySeconds` (default 30). `false`: a lost connection closes the
    * client.
    */
-  reconnect?: false | {
-    /** The first wait, in seconds (default 1). */
-    initialDelaySeconds?: number;
-    /** The longest wait, in seconds (default 30). */
-    maxDelaySeconds?: number;
-  };
+  reconnect?:
+    | false
+    | {
+        /** The first wait, in seconds (default 1). */
+        initialDelaySeconds?: number;
+        /** The longest wait, in seconds (default 30). */
+        maxDelaySeconds?: number;
+      };
   /** How long `connectMqtt` (and each reconnect attempt) waits for the broker before giving up. Default 30. */
   connectTimeoutSeconds?: number;
   /** 5 (default) for MQTT 5, 4 for MQTT 3.1.1 brokers. */
@@ -105,32 +107,42 @@ export function checkQoS(qos: unknown, what: string): QoS {
 export function toPayload(payload: unknown, what: string): string | Buffer {
   if (typeof payload === "string" || Buffer.isBuffer(payload)) return payload;
   if (payload instanceof Uint8Array) return Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  const hint = typeof payload === "object" && payload !== null ? " (for an object, send JSON.stringify(value))" : typeof payload === "number" ? " (send String(value))" : "";
+  const hint =
+    typeof payload === "object" && payload !== null
+      ? " (for an object, send JSON.stringify(value))"
+      : typeof payload === "number"
+        ? " (send String(value))"
+        : "";
   throw new TypeError(`${what} must be a string or a Uint8Array, got ${describeValue(payload)}${hint}`);
 }
 
 function checkPlainObject(value: unknown, what: string, example: string): asserts value is Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new TypeError(`${what} must be an object like ${example}, got ${describeValue(value)}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new TypeError(`${what} must be an object like ${example}, got ${describeValue(value)}`);
 }
 
 /** @internal checks `connectMqtt`'s options and maps them onto mqtt.js's. */
 export function resolveOptions(options: MqttOptions | undefined): ResolvedOptions {
   const o: MqttOptions = options ?? {};
-  checkPlainObject(o, "connectMqtt(url, options): options", "{ clientId: \"dev-1\" }");
+  checkPlainObject(o, "connectMqtt(url, options): options", '{ clientId: "dev-1" }');
   for (const key of Object.keys(o)) {
     if (!KNOWN.includes(key)) throw new TypeError(`connectMqtt(url, options): unknown option ${JSON.stringify(key)}; the options are ${KNOWN.join(", ")}`);
   }
   const protocolVersion = o.protocolVersion ?? 5;
-  if (protocolVersion !== 4 && protocolVersion !== 5) throw new TypeError(`connectMqtt: options.protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5), got ${describeValue(protocolVersion)}`);
+  if (protocolVersion !== 4 && protocolVersion !== 5)
+    throw new TypeError(`connectMqtt: options.protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5), got ${describeValue(protocolVersion)}`);
   const clean = o.cleanSession ?? true;
   if (typeof clean !== "boolean") throw new TypeError(`connectMqtt: options.cleanSession must be true or false, got ${describeValue(clean)}`);
   if (o.clientId !== undefined) {
     if (typeof o.clientId !== "string") throw new TypeError(`connectMqtt: options.clientId must be a string, got ${describeValue(o.clientId)}`);
     if (o.clientId.length === 0 && !clean) throw new TypeError("connectMqtt: options.clientId must not be empty with cleanSession: false");
   } else if (!clean) {
-    throw new TypeError("connectMqtt: cleanSession: false needs a clientId: the broker finds the kept session by it (a random id would start a new session every time)");
+    throw new TypeError(
+      "connectMqtt: cleanSession: false needs a clientId: the broker finds the kept session by it (a random id would start a new session every time)",
+    );
   }
-  if (o.username !== undefined && typeof o.username !== "string") throw new TypeError(`connectMqtt: options.username must be a string, got ${describeValue(o.username)}`);
+  if (o.username !== undefined && typeof o.username !== "string")
+    throw new TypeError(`connectMqtt: options.username must be a string, got ${describeValue(o.username)}`);
   const password = o.password === undefined ? undefined : toPayload(o.password, "connectMqtt: options.password");
   const keepalive = seconds(o.keepAliveSeconds ?? 60, "connectMqtt: options.keepAliveSeconds", 0, 65_535);
   const connectTimeoutMs = seconds(o.connectTimeoutSeconds ?? 30, "connectMqtt: options.connectTimeoutSeconds", 0.001, 3600) * 1000;
@@ -140,7 +152,8 @@ export function resolveOptions(options: MqttOptions | undefined): ResolvedOption
     checkPlainObject(r, "connectMqtt: options.reconnect", "{ initialDelaySeconds: 1, maxDelaySeconds: 30 } or false");
     const initialMs = seconds(r.initialDelaySeconds ?? 1, "connectMqtt: options.reconnect.initialDelaySeconds", 0.001, 3600) * 1000;
     const maxMs = seconds(r.maxDelaySeconds ?? Math.max(30, initialMs / 1000), "connectMqtt: options.reconnect.maxDelaySeconds", 0.001, 3600) * 1000;
-    if (maxMs < initialMs) throw new RangeError(`connectMqtt: options.reconnect.maxDelaySeconds (${maxMs / 1000}) must not be less than initialDelaySeconds (${initialMs / 1000})`);
+    if (maxMs < initialMs)
+      throw new RangeError(`connectMqtt: options.reconnect.maxDelaySeconds (${maxMs / 1000}) must not be less than initialDelaySeconds (${initialMs / 1000})`);
     reconnect = { initialMs, maxMs };
   }
   const js: IClientOptions = {
@@ -159,9 +172,10 @@ export function resolveOptions(options: MqttOptions | undefined): ResolvedOption
   if (password !== undefined) js.password = password as Buffer;
   if (o.will !== undefined) {
     const w = o.will;
-    checkPlainObject(w, "connectMqtt: options.will", "{ topic: \"dev/1/status\", payload: \"offline\" }");
+    checkPlainObject(w, "connectMqtt: options.will", '{ topic: "dev/1/status", payload: "offline" }');
     checkTopicName(w.topic, "connectMqtt: options.will.topic");
-    if (w.retain !== undefined && typeof w.retain !== "boolean") throw new TypeError(`connectMqtt: options.will.retain must be true or false, got ${describeValue(w.retain)}`);
+    if (w.retain !== undefined && typeof w.retain !== "boolean")
+      throw new TypeError(`connectMqtt: options.will.retain must be true or false, got ${describeValue(w.retain)}`);
     js.will = {
       topic: w.topic,
       payload: toPayload(w.payload, "connectMqtt: options.will.payload") as Buffer,

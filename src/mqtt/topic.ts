@@ -30,7 +30,9 @@ export function checkTopicName(topic: unknown, what: string): asserts topic is s
   checkString(topic, what, "topic", "sensors/kitchen/temp");
   const wildcard = topic.search(/[+#]/);
   if (wildcard !== -1) {
-    throw new TypeError(`${what} must not contain the wildcard "${topic[wildcard]}": wildcards belong in subscribe() filters; publish to one concrete topic, got ${JSON.stringify(topic)}`);
+    throw new TypeError(
+      `${what} must not contain the wildcard "${topic[wildcard]}": wildcards belong in subscribe() filters; publish to one concrete topic, got ${JSON.stringify(topic)}`,
+    );
   }
 }
 

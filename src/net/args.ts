@@ -34,7 +34,9 @@ export function checkOptions(options: unknown, what: string, known: readonly str
 export function checkTls(tls: unknown, what: string, allowTrue: boolean): void {
   if (tls === undefined || tls === false || (allowTrue && tls === true)) return;
   if (typeof tls !== "object" || tls === null || Array.isArray(tls)) {
-    const expected = allowTrue ? "true or an object of node:tls connect options ({ ca, servername, … })" : "an object of node:tls server options ({ key, cert, … })";
+    const expected = allowTrue
+      ? "true or an object of node:tls connect options ({ ca, servername, … })"
+      : "an object of node:tls server options ({ key, cert, … })";
     throw new TypeError(`${what}: options.tls must be ${expected}, got ${describeValue(tls)}`);
   }
 }
@@ -47,12 +49,15 @@ export function checkHandler(fn: unknown, what: string): void {
   if (typeof fn !== "function") throw new TypeError(`${what} must be a generator function (function*) run for each connection, got ${describeValue(fn)}`);
   const kind = functionKind(fn);
   if (kind !== "generator function" && kind !== "function") {
-    throw new TypeError(`${what} must be a generator function (function*) run for each connection, got ${describeValue(fn)}: taskloop runs coroutines, write it as function* and yield* the stream's methods`);
+    throw new TypeError(
+      `${what} must be a generator function (function*) run for each connection, got ${describeValue(fn)}: taskloop runs coroutines, write it as function* and yield* the stream's methods`,
+    );
   }
 }
 
 /** @internal a byte count for read(n): an integer >= `min`. */
 export function checkSize(n: unknown, what: string, min: number): asserts n is number {
   if (typeof n !== "number") throw new TypeError(`${what} must be an integer${min < 0 ? " (-1 reads to the end)" : ""}, got ${describeValue(n)}`);
-  if (!Number.isInteger(n) || n < min) throw new RangeError(`${what} must be an integer >= ${min}${min < 0 ? " (-1 reads to the end)" : ""}, got ${describeValue(n)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new RangeError(`${what} must be an integer >= ${min}${min < 0 ? " (-1 reads to the end)" : ""}, got ${describeValue(n)}`);
 }

@@ -48,7 +48,10 @@ export class ConnectionClosed extends Error {
     readonly reason: string,
     message?: string,
   ) {
-    super(message ?? `the WebSocket is closed (code ${code}${CLOSE_NAMES[code] ? `, ${CLOSE_NAMES[code]}` : ""}${reason ? `, reason ${JSON.stringify(reason)}` : ""})`);
+    super(
+      message ??
+        `the WebSocket is closed (code ${code}${CLOSE_NAMES[code] ? `, ${CLOSE_NAMES[code]}` : ""}${reason ? `, reason ${JSON.stringify(reason)}` : ""})`,
+    );
   }
 }
 

@@ -144,7 +144,15 @@ function* listen(callback: (reader: Stream, writer: Stream) => Coro<void>, host:
 refuseAwaitOf(listen, "startServer(callback, host, port)");
 
 /** @internal listens, reports listener errors to `loop`, and gives the Server (shared with serveWebSocket). */
-export function* listenOn(listener: net.Server, loop: Loop, host: string, port: number, backlog: number | undefined, what: string, onClose: (() => void) | null): Coro<Server> {
+export function* listenOn(
+  listener: net.Server,
+  loop: Loop,
+  host: string,
+  port: number,
+  backlog: number | undefined,
+  what: string,
+  onClose: (() => void) | null,
+): Coro<Server> {
   yield* call(
     (signal) =>
       new Promise<void>((resolve, reject) => {

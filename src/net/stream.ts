@@ -261,7 +261,9 @@ export class Stream implements Disposable {
   private waitForData(): Awaitable<void> {
     const other = this.readable.head;
     if (other !== null) {
-      throw new RuntimeError(`Stream.read…(): task ${other.id} (${other.name}) is already waiting to read from ${this}; only one task may read a stream at a time`);
+      throw new RuntimeError(
+        `Stream.read…(): task ${other.id} (${other.name}) is already waiting to read from ${this}; only one task may read a stream at a time`,
+      );
     }
     if (this.paused) this.flow();
     return this.readable.wait();

@@ -214,7 +214,9 @@ export class WebSocket implements Disposable {
       if (this.closeCode !== null) throw this.closedError();
       const other = this.receiving.head;
       if (other !== null) {
-        throw new RuntimeError(`WebSocket.receive(): task ${other.id} (${other.name}) is already receiving from ${this.peer}; only one task may receive at a time`);
+        throw new RuntimeError(
+          `WebSocket.receive(): task ${other.id} (${other.name}) is already receiving from ${this.peer}; only one task may receive at a time`,
+        );
       }
       if (this.paused) this.flow();
       yield* this.receiving.wait();
@@ -263,7 +265,9 @@ export class WebSocket implements Disposable {
       throw new TypeError(`WebSocket.send(data): data must be a string (text message) or a Uint8Array (binary message), got ${describeValue(data)}`);
     }
     if (this.closing || this.closeCode !== null) {
-      throw this.closeCode !== null ? this.closedError() : new ConnectionClosed(1000, "", `WebSocket.send(): the WebSocket to ${this.peer} is closing (close() was called on it)`);
+      throw this.closeCode !== null
+        ? this.closedError()
+        : new ConnectionClosed(1000, "", `WebSocket.send(): the WebSocket to ${this.peer} is closing (close() was called on it)`);
     }
     this.ws.send(data);
     return this.socket.writableNeedDrain ? this.sendSlowly() : SENT;
@@ -288,10 +292,13 @@ export class WebSocket implements Disposable {
    */
   close(code = 1000, reason = ""): void {
     if (typeof code !== "number" || !validCloseCode(code)) {
-      throw new RangeError(`WebSocket.close(code, reason): code must be 1000 (normal), 1001-1003 or 1007-1014 (the protocol's), or 3000-4999 (yours), got ${describeValue(code)}`);
+      throw new RangeError(
+        `WebSocket.close(code, reason): code must be 1000 (normal), 1001-1003 or 1007-1014 (the protocol's), or 3000-4999 (yours), got ${describeValue(code)}`,
+      );
     }
     if (typeof reason !== "string") throw new TypeError(`WebSocket.close(code, reason): reason must be a string, got ${describeValue(reason)}`);
-    if (Buffer.byteLength(reason) > 123) throw new RangeError(`WebSocket.close(code, reason): reason must be at most 123 bytes of UTF-8, got ${Buffer.byteLength(reason)}`);
+    if (Buffer.byteLength(reason) > 123)
+      throw new RangeError(`WebSocket.close(code, reason): reason must be at most 123 bytes of UTF-8, got ${Buffer.byteLength(reason)}`);
     if (this.closing || this.closeCode !== null) return;
     this.closing = true;
     this.ws.close(code, reason);
@@ -408,7 +415,10 @@ function* connectWebSocket(
           const status = /Unexpected server response: (\d+)/.exec(cause.message)?.[1];
           reject(
             status !== undefined
-              ? new Error(`openWebSocket(${url}): the WebSocket handshake failed: the server answered HTTP ${status} instead of 101 Switching Protocols (is the path right, and is it a WebSocket server?)`, { cause })
+              ? new Error(
+                  `openWebSocket(${url}): the WebSocket handshake failed: the server answered HTTP ${status} instead of 101 Switching Protocols (is the path right, and is it a WebSocket server?)`,
+                  { cause },
+                )
               : hostError(`openWebSocket(${url}): cannot connect`, cause, errorHint(cause)),
           );
         };
@@ -436,7 +446,10 @@ function checkWebSocketUrl(url: unknown): URL {
     throw new TypeError(`openWebSocket(url): ${JSON.stringify(String(url))} is not a URL; expected something like "ws://127.0.0.1:8080/"`);
   }
   if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
-    const hint = parsed.protocol === "http:" || parsed.protocol === "https:" ? ` (for a WebSocket on that server, write ${parsed.protocol === "https:" ? "wss" : "ws"}://${parsed.host}${parsed.pathname})` : "";
+    const hint =
+      parsed.protocol === "http:" || parsed.protocol === "https:"
+        ? ` (for a WebSocket on that server, write ${parsed.protocol === "https:" ? "wss" : "ws"}://${parsed.host}${parsed.pathname})`
+        : "";
     throw new TypeError(`openWebSocket(url): url must start with ws:// or wss://, got ${JSON.stringify(String(url))}${hint}`);
   }
   return parsed;
@@ -446,6 +459,7 @@ function checkWebSocketUrl(url: unknown): URL {
 export function checkPingInterval(seconds: unknown, what: string): number | undefined {
   if (seconds === undefined) return undefined;
   if (typeof seconds !== "number") throw new TypeError(`${what}: options.pingIntervalSeconds must be a number of seconds, got ${describeValue(seconds)}`);
-  if (!(seconds > 0) || !Number.isFinite(seconds)) throw new RangeError(`${what}: options.pingIntervalSeconds must be a number of seconds > 0, got ${describeValue(seconds)}`);
+  if (!(seconds > 0) || !Number.isFinite(seconds))
+    throw new RangeError(`${what}: options.pingIntervalSeconds must be a number of seconds > 0, got ${describeValue(seconds)}`);
   return seconds;
 }

@@ -38,10 +38,12 @@ function checkPoolOptions(o: ThreadPoolOptions): void {
       throw new TypeError(`thread pool options: unknown option ${JSON.stringify(key)}; the options are size, idleTimeoutMs and abortGraceMs`);
     }
   }
-  if (o.size !== undefined && !(Number.isInteger(o.size) && o.size >= 1)) throw new RangeError(`thread pool options: size must be a whole number >= 1, got ${String(o.size)}`);
+  if (o.size !== undefined && !(Number.isInteger(o.size) && o.size >= 1))
+    throw new RangeError(`thread pool options: size must be a whole number >= 1, got ${String(o.size)}`);
   for (const key of ["idleTimeoutMs", "abortGraceMs"] as const) {
     const v = o[key];
-    if (v !== undefined && !(typeof v === "number" && v >= 0)) throw new RangeError(`thread pool options: ${key} must be a number of milliseconds >= 0, got ${String(v)}`);
+    if (v !== undefined && !(typeof v === "number" && v >= 0))
+      throw new RangeError(`thread pool options: ${key} must be a number of milliseconds >= 0, got ${String(v)}`);
   }
 }
 
@@ -96,7 +98,9 @@ function moduleSpecifier(module: unknown): string {
   }
   if (isAbsolute(module)) return pathToFileURL(module).href;
   if (module.startsWith("./") || module.startsWith("../")) {
-    throw new TypeError(`toThread(module, exportName): the relative path ${JSON.stringify(module)} would be resolved in the worker, not beside your file; write new URL(${JSON.stringify(module)}, import.meta.url)`);
+    throw new TypeError(
+      `toThread(module, exportName): the relative path ${JSON.stringify(module)} would be resolved in the worker, not beside your file; write new URL(${JSON.stringify(module)}, import.meta.url)`,
+    );
   }
   return module; // a file: URL string or a package name
 }

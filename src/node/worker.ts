@@ -73,7 +73,9 @@ export default async function runJob(job: Job): Promise<unknown> {
   const fn = mod[job.exportName];
   if (typeof fn !== "function") {
     const names = Object.keys(mod).filter((k) => typeof mod[k] === "function");
-    throw new TypeError(`toThread: ${job.module} has no exported function ${JSON.stringify(job.exportName)} (its exported functions: ${names.join(", ") || "none"})`);
+    throw new TypeError(
+      `toThread: ${job.module} has no exported function ${JSON.stringify(job.exportName)} (its exported functions: ${names.join(", ") || "none"})`,
+    );
   }
   let signal: AbortSignal | null = null;
   let stop: (() => void) | null = null;

@@ -130,7 +130,9 @@ refuseAwaitOf(waitForOne, "asCompleted(…)'s awaitables");
  */
 export function asCompleted<A extends Awaitable<unknown>>(aws: Iterable<A>, options?: AsCompletedOptions): IterableIterator<Awaitable<ResultOf<A>>> {
   if (aws instanceof Task || isCoroutine(aws) || typeof aws !== "object" || aws === null || !(Symbol.iterator in aws)) {
-    throw new TypeError(`asCompleted(aws): aws must be an array (or other iterable) of tasks, coroutines or awaitables, got ${describeValue(aws)}${aws instanceof Task ? ": write asCompleted([task])" : ""}`);
+    throw new TypeError(
+      `asCompleted(aws): aws must be an array (or other iterable) of tasks, coroutines or awaitables, got ${describeValue(aws)}${aws instanceof Task ? ": write asCompleted([task])" : ""}`,
+    );
   }
   const list: A[] = [];
   for (const aw of aws) {
@@ -142,7 +144,8 @@ export function asCompleted<A extends Awaitable<unknown>>(aws: Iterable<A>, opti
   }
   let ms: number | null = null;
   if (options !== undefined) {
-    if (typeof options !== "object" || options === null) throw new TypeError(`asCompleted(aws, options): options must be an object like { timeout: 5 }, got ${describeValue(options)}`);
+    if (typeof options !== "object" || options === null)
+      throw new TypeError(`asCompleted(aws, options): options must be an object like { timeout: 5 }, got ${describeValue(options)}`);
     for (const key of Object.keys(options)) {
       if (key !== "timeout") throw new TypeError(`asCompleted(aws, options): unknown option ${JSON.stringify(key)}; the only option is timeout`);
     }

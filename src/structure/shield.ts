@@ -72,7 +72,9 @@ class ShieldWait<T> extends Parking<T> implements Waitable {
  */
 export function shield<T>(aw: Awaitable<T>): Awaitable<T> {
   if (typeof aw === "function") {
-    throw new TypeError(`shield(aw): expected a coroutine, a task or an awaitable, got ${describeValue(aw)} (call the generator function first: shield(work()))`);
+    throw new TypeError(
+      `shield(aw): expected a coroutine, a task or an awaitable, got ${describeValue(aw)} (call the generator function first: shield(work()))`,
+    );
   }
   const inner = toTask(aw, "shield(aw)");
   const awaitable = { [Symbol.iterator]: () => new ShieldWait(inner), then: shieldThen };

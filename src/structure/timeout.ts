@@ -84,7 +84,9 @@ export class Timeout {
    */
   reschedule(when: number | null): void {
     if (when !== null && (typeof when !== "number" || Number.isNaN(when))) {
-      throw new TypeError(`Timeout.reschedule(when): when must be a time in milliseconds on the loop's clock (getEventLoop().time() + ms) or null, got ${describeValue(when)}`);
+      throw new TypeError(
+        `Timeout.reschedule(when): when must be a time in milliseconds on the loop's clock (getEventLoop().time() + ms) or null, got ${describeValue(when)}`,
+      );
     }
     if (this.state !== "active") {
       if (this.state === "created") throw new RuntimeError("Timeout has not been entered: reschedule() works inside the scope's body");
@@ -162,7 +164,9 @@ function deadlineArg(value: unknown, what: string, scale: number): number | null
 
 function checkBody(body: unknown, what: string): void {
   if (typeof body !== "function" && !isCoroutine(body)) {
-    throw new TypeError(`${what}: body must be a generator function taking the scope, like function* (scope) { … }, or a coroutine, got ${describeValue(body)}`);
+    throw new TypeError(
+      `${what}: body must be a generator function taking the scope, like function* (scope) { … }, or a coroutine, got ${describeValue(body)}`,
+    );
   }
 }
 

@@ -44,7 +44,10 @@ class Release implements Iterator<unknown, void, unknown>, Waitable {
   private waiter: Task | null = null;
   released = false;
 
-  constructor(private readonly left: () => number, private readonly total: number) {}
+  constructor(
+    private readonly left: () => number,
+    private readonly total: number,
+  ) {}
 
   [Symbol.iterator](): this {
     return this;
@@ -99,7 +102,12 @@ class Release implements Iterator<unknown, void, unknown>, Waitable {
  */
 export function wait<A extends Task<unknown>>(tasks: Iterable<A>, options?: WaitOptions): Awaitable<[done: Set<A>, pending: Set<A>]> {
   if (tasks instanceof Task || isCoroutine(tasks) || typeof tasks !== "object" || tasks === null || !(Symbol.iterator in tasks)) {
-    const hint = tasks instanceof Task ? ": write wait([task])" : isCoroutine(tasks) ? " (a generator of tasks cannot be told from a coroutine: spread it, wait([...tasks]))" : "";
+    const hint =
+      tasks instanceof Task
+        ? ": write wait([task])"
+        : isCoroutine(tasks)
+          ? " (a generator of tasks cannot be told from a coroutine: spread it, wait([...tasks]))"
+          : "";
     throw new TypeError(`wait(tasks): tasks must be an array (or other iterable) of tasks, got ${describeValue(tasks)}${hint}`);
   }
   const set = new Set<A>();
@@ -116,16 +124,20 @@ export function wait<A extends Task<unknown>>(tasks: Iterable<A>, options?: Wait
   let ms: number | null = null;
   let returnWhen: ReturnWhen = "ALL_COMPLETED";
   if (options !== undefined) {
-    if (typeof options !== "object" || options === null) throw new TypeError(`wait(tasks, options): options must be an object like { timeout: 5 }, got ${describeValue(options)}`);
+    if (typeof options !== "object" || options === null)
+      throw new TypeError(`wait(tasks, options): options must be an object like { timeout: 5 }, got ${describeValue(options)}`);
     for (const key of Object.keys(options)) {
-      if (key !== "timeout" && key !== "returnWhen") throw new TypeError(`wait(tasks, options): unknown option ${JSON.stringify(key)}; the options are timeout and returnWhen`);
+      if (key !== "timeout" && key !== "returnWhen")
+        throw new TypeError(`wait(tasks, options): unknown option ${JSON.stringify(key)}; the options are timeout and returnWhen`);
     }
     if (options.timeout !== undefined && options.timeout !== null && options.timeout !== Infinity) {
       ms = toMs(options.timeout, "wait(tasks, options): options.timeout (seconds)", 1000);
     }
     if (options.returnWhen !== undefined) {
       if (!RETURN_WHEN.includes(options.returnWhen as string)) {
-        throw new RangeError(`wait(tasks, options): options.returnWhen must be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${describeValue(options.returnWhen)}`);
+        throw new RangeError(
+          `wait(tasks, options): options.returnWhen must be "FIRST_COMPLETED", "FIRST_EXCEPTION" or "ALL_COMPLETED", got ${describeValue(options.returnWhen)}`,
+        );
       }
       returnWhen = options.returnWhen;
     }

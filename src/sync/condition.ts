@@ -11,7 +11,7 @@ import { refuseAwaitOf } from "../core/notapromise.ts";
 import { Parking } from "../core/parking.ts";
 import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
-import { CancelledError, RuntimeError, isCancelled } from "../core/errors.ts";
+import { type CancelledError, RuntimeError, isCancelled } from "../core/errors.ts";
 import { checkCallback, describeValue } from "../core/host.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
@@ -168,10 +168,12 @@ export class Condition {
           yield* this.lock.acquire();
           break;
         } catch (error) {
+          // biome-ignore lint/correctness/noUnsafeFinally: as CPython's Condition.wait, an error re-acquiring the lock replaces the wait's outcome
           if (!isCancelled(error)) throw error;
           cancelled = error;
         }
       }
+      // biome-ignore lint/correctness/noUnsafeFinally: a cancellation that arrived while re-acquiring is thrown once the lock is held again (CPython)
       if (cancelled !== null) throw cancelled;
     }
   }

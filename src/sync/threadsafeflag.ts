@@ -1,5 +1,5 @@
 import { Parking } from "../core/parking.ts";
-import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { DONE_VOID, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { RuntimeError } from "../core/errors.ts";
 import type { Task } from "../core/task.ts";

@@ -232,7 +232,7 @@ export class ResourceHandle<R> {
       if (!isCoroutine(coro)) {
         throw new TypeError(`ResourceHandle.use(body): body must return a coroutine (make it a function*), got ${describeValue(coro)}`);
       }
-      return yield* (coro as Coro<T>);
+      return yield* coro as Coro<T>;
     } finally {
       lease.release();
     }

@@ -145,7 +145,7 @@ export function generate(seed: number, without: ReadonlySet<string> = new Set())
       if (x < 0.18) return { o: "yield" };
       if (x < 0.23 && has("event")) return { o: "evwait", i: int(0, prog.events - 1) };
       if (x < 0.28 && has("event")) return { o: "evset", i: int(0, prog.events - 1) };
-      if (x < 0.30 && has("event")) return { o: "evclear", i: int(0, prog.events - 1) };
+      if (x < 0.3 && has("event")) return { o: "evclear", i: int(0, prog.events - 1) };
       if (x < 0.34 && has("lock")) return { o: "lock", i: 0, ms: pick(sleepMs) };
       if (x < 0.37 && has("sem")) return { o: "sem", i: 0, ms: pick(sleepMs) };
       if (x < 0.42 && has("queue")) return { o: "put", i: 0, v: ++value };
@@ -167,7 +167,7 @@ export function generate(seed: number, without: ReadonlySet<string> = new Set())
         const items = Array.from({ length: int(1, 3) }, () => item(ctx, rootIndex));
         return { o: "gather", items, rx: chance(0.5) };
       }
-      if (x < 0.80 && nested && has("shield")) return { o: "shield", item: item(ctx, rootIndex) };
+      if (x < 0.8 && nested && has("shield")) return { o: "shield", item: item(ctx, rootIndex) };
       if (x < 0.85 && nested && has("tg")) {
         const kids = Array.from({ length: int(1, 3) }, () => work(ctx, rootIndex, false));
         return { o: "tg", kids, body: ops(ctx, int(0, 2), rootIndex) };

@@ -21,7 +21,18 @@ import { OPTIONAL, generate, type Program } from "./generate.ts";
 import { runProgram } from "./interp.ts";
 import { PythonSession, shrink, show } from "./shrink.ts";
 
-interface Args { seed: number; count: number; show: boolean; model: string; json: string | null; maxShow: number; quiet: boolean; shrink: number; noTriage: boolean; without: Set<string> }
+interface Args {
+  seed: number;
+  count: number;
+  show: boolean;
+  model: string;
+  json: string | null;
+  maxShow: number;
+  quiet: boolean;
+  shrink: number;
+  noTriage: boolean;
+  without: Set<string>;
+}
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { seed: 1, count: 1000, show: false, model: "", json: null, maxShow: 10, quiet: false, shrink: 0, noTriage: false, without: new Set() };
@@ -46,8 +57,7 @@ function parseArgs(argv: string[]): Args {
         if (!(OPTIONAL as readonly string[]).includes(w)) throw new Error(`--without: unknown op kind ${w}; one of ${OPTIONAL.join(", ")}`);
         a.without.add(w);
       }
-    }
-    else throw new Error(`unknown argument ${k}`);
+    } else throw new Error(`unknown argument ${k}`);
   }
   return a;
 }
@@ -79,14 +89,19 @@ function runPython(programs: { seed: number; program: Program }[], model: string
 
 /** A line diff (LCS): "  same", "- CPython only", "+ taskloop only". */
 export function diff(a: string[], b: string[]): string[] {
-  const n = a.length, m = b.length;
+  const n = a.length,
+    m = b.length;
   const L = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--) for (let j = m - 1; j >= 0; j--) L[i]![j] = a[i] === b[j] ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
   const out: string[] = [];
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) { out.push(`  ${a[i]}`); i++; j++; }
-    else if (j < m && (i === n || L[i]![j + 1]! >= L[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
+    if (i < n && j < m && a[i] === b[j]) {
+      out.push(`  ${a[i]}`);
+      i++;
+      j++;
+    } else if (j < m && (i === n || L[i]![j + 1]! >= L[i + 1]![j]!)) out.push(`+ ${b[j++]}`);
     else out.push(`- ${a[i++]}`);
   }
   return out;
@@ -95,7 +110,9 @@ export function diff(a: string[], b: string[]): string[] {
 /** The diff with 3 lines of context around each change. */
 function context(lines: string[]): string[] {
   const keep = new Set<number>();
-  lines.forEach((l, k) => { if (!l.startsWith("  ")) for (let d = -3; d <= 3; d++) keep.add(k + d); });
+  lines.forEach((l, k) => {
+    if (!l.startsWith("  ")) for (let d = -3; d <= 3; d++) keep.add(k + d);
+  });
   const out: string[] = [];
   let last = -1;
   lines.forEach((l, k) => {
@@ -113,9 +130,18 @@ function context(lines: string[]): string[] {
  * is a --model flag of interp.py that makes the CPython side do what taskloop does.
  */
 const CAUSES: { flag: string | null; what: string }[] = [
-  { flag: "bug_gather_recancel", what: "FIXED BUG (a regression if counted): a task cancelled again before it resumes from gather: gather neither cancels nor awaits its children" },
-  { flag: "bug_tg_exit_no_wake", what: "FIXED BUG (a regression if counted): a task-group child failing while the group's task waits in the exit does not wake that task (CPython cancels it), so the group ends a round later" },
-  { flag: null, what: "FIXED BUG (a regression if counted): run() settles although a leftover task swallowed the shutdown cancellation and waits forever (CPython's asyncio.run never returns; the deadlock is dropped)" },
+  {
+    flag: "bug_gather_recancel",
+    what: "FIXED BUG (a regression if counted): a task cancelled again before it resumes from gather: gather neither cancels nor awaits its children",
+  },
+  {
+    flag: "bug_tg_exit_no_wake",
+    what: "FIXED BUG (a regression if counted): a task-group child failing while the group's task waits in the exit does not wake that task (CPython cancels it), so the group ends a round later",
+  },
+  {
+    flag: null,
+    what: "FIXED BUG (a regression if counted): run() settles although a leftover task swallowed the shutdown cancellation and waits forever (CPython's asyncio.run never returns; the deadlock is dropped)",
+  },
 ];
 
 async function triage(mismatches: { seed: number; program: Program; cpython: string[]; taskloop: string[] }[], model: string): Promise<void> {
@@ -126,7 +152,10 @@ async function triage(mismatches: { seed: number; program: Program; cpython: str
     let explained: typeof left;
     if (cause.flag !== null) {
       flags = [...flags, cause.flag];
-      const py = await runPython(left.map((m) => ({ seed: m.seed, program: m.program })), flags.join(","));
+      const py = await runPython(
+        left.map((m) => ({ seed: m.seed, program: m.program })),
+        flags.join(","),
+      );
       explained = left.filter((m) => same(py.get(m.seed)!, m.taskloop));
       for (const m of left) m.cpython = py.get(m.seed)!;
     } else {
@@ -134,7 +163,16 @@ async function triage(mismatches: { seed: number; program: Program; cpython: str
       explained = left.filter((m) => m.cpython.at(-1) === "SHUTDOWN DEADLOCK" && same(m.cpython.slice(0, -1), m.taskloop));
     }
     left = left.filter((m) => !explained.includes(m));
-    console.log(`  ${String(explained.length).padStart(5)}  ${cause.what}${explained.length ? ` (e.g. seed ${explained.slice(0, 5).map((m) => m.seed).join(", ")})` : ""}`);
+    console.log(
+      `  ${String(explained.length).padStart(5)}  ${cause.what}${
+        explained.length
+          ? ` (e.g. seed ${explained
+              .slice(0, 5)
+              .map((m) => m.seed)
+              .join(", ")})`
+          : ""
+      }`,
+    );
   }
   console.log(`  ${String(left.length).padStart(5)}  not explained by a known cause${left.length ? `: seeds ${left.map((m) => m.seed).join(" ")}` : ""}`);
 }
@@ -172,13 +210,17 @@ async function mainCli(): Promise<void> {
     const py = new PythonSession(args.model);
     for (const m of mismatches.slice(0, args.shrink)) {
       const s = await shrink(m.program, py);
-      console.log(`=== seed ${m.seed} shrunk:\n${show(s.program)}\n${JSON.stringify(s.program)}\ndiff (- CPython 3.12, + taskloop):\n${diff(s.cpython, s.taskloop).join("\n")}\n`);
+      console.log(
+        `=== seed ${m.seed} shrunk:\n${show(s.program)}\n${JSON.stringify(s.program)}\ndiff (- CPython 3.12, + taskloop):\n${diff(s.cpython, s.taskloop).join("\n")}\n`,
+      );
     }
     py.close();
   }
   if (args.json) writeFileSync(args.json, JSON.stringify(mismatches, null, 1));
   const matched = programs.length - mismatches.length;
-  console.log(`\nconformance: ${matched} of ${programs.length} programs matched CPython 3.12 (seeds ${args.seed}..${args.seed + args.count - 1}, ${seconds} s${args.model ? `, model ${args.model}` : ""}${args.without.size ? `, without ${[...args.without].join(",")}` : ""})`);
+  console.log(
+    `\nconformance: ${matched} of ${programs.length} programs matched CPython 3.12 (seeds ${args.seed}..${args.seed + args.count - 1}, ${seconds} s${args.model ? `, model ${args.model}` : ""}${args.without.size ? `, without ${[...args.without].join(",")}` : ""})`,
+  );
   if (mismatches.length > 0) console.log(`mismatching seeds: ${mismatches.map((m) => m.seed).join(" ")}`);
   process.exitCode = mismatches.length > 0 ? 1 : 0;
 }

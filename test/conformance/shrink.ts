@@ -90,7 +90,7 @@ function* candidates(p: Program): Generator<Program> {
   for (let l = 0; l < n; l++) {
     for (let k = 0; k < opLists(p)[l]!.length; k++) {
       // drop the op
-      let c = clone();
+      const c = clone();
       opLists(c)[l]!.splice(k, 1);
       yield c;
       // unwrap it, or cut its parts
@@ -157,20 +157,47 @@ export function show(p: Program): string {
   const item = (it: Item): string => ("t" in it ? it.t : it.a.label);
   const op = (o: Op, ind: string): void => {
     switch (o.o) {
-      case "sleep": out.push(`${ind}sleep ${o.ms}`); break;
-      case "yield": out.push(`${ind}yield`); break;
-      case "evwait": case "evset": case "evclear": out.push(`${ind}${o.o} ev${o.i}`); break;
-      case "lock": case "sem": out.push(`${ind}${o.o}${o.i} hold ${o.ms}`); break;
-      case "put": out.push(`${ind}put q${o.i} ${o.v}`); break;
-      case "get": out.push(`${ind}get q${o.i}`); break;
-      case "spawn": out.push(`${ind}spawn`); actor(o.a, ind + "  "); break;
-      case "await": case "cancel": out.push(`${ind}${o.o} ${o.t}`); break;
-      case "waitfor": out.push(`${ind}waitfor ${o.ms} ms`); actor(o.a, ind + "  "); break;
+      case "sleep":
+        out.push(`${ind}sleep ${o.ms}`);
+        break;
+      case "yield":
+        out.push(`${ind}yield`);
+        break;
+      case "evwait":
+      case "evset":
+      case "evclear":
+        out.push(`${ind}${o.o} ev${o.i}`);
+        break;
+      case "lock":
+      case "sem":
+        out.push(`${ind}${o.o}${o.i} hold ${o.ms}`);
+        break;
+      case "put":
+        out.push(`${ind}put q${o.i} ${o.v}`);
+        break;
+      case "get":
+        out.push(`${ind}get q${o.i}`);
+        break;
+      case "spawn":
+        out.push(`${ind}spawn`);
+        actor(o.a, ind + "  ");
+        break;
+      case "await":
+      case "cancel":
+        out.push(`${ind}${o.o} ${o.t}`);
+        break;
+      case "waitfor":
+        out.push(`${ind}waitfor ${o.ms} ms`);
+        actor(o.a, ind + "  ");
+        break;
       case "gather":
         out.push(`${ind}gather(${o.items.map(item).join(", ")})${o.rx ? " returnExceptions" : ""}`);
         for (const it of o.items) if ("a" in it) actor(it.a, ind + "  ");
         break;
-      case "shield": out.push(`${ind}shield(${item(o.item)})`); if ("a" in o.item) actor(o.item.a, ind + "  "); break;
+      case "shield":
+        out.push(`${ind}shield(${item(o.item)})`);
+        if ("a" in o.item) actor(o.item.a, ind + "  ");
+        break;
       case "tg":
         out.push(`${ind}taskGroup kids ${o.kids.map((k) => k.label).join(", ")}`);
         for (const k of o.kids) actor(k, ind + "  ");
@@ -185,7 +212,9 @@ export function show(p: Program): string {
           for (const x of o.fin) op(x, ind + "    ");
         }
         break;
-      case "raise": out.push(`${ind}raise ${o.msg}`); break;
+      case "raise":
+        out.push(`${ind}raise ${o.msg}`);
+        break;
     }
   };
   for (const a of p.tasks) actor(a, "");

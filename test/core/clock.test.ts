@@ -24,11 +24,15 @@ test("the virtual clock keeps the ordering of real time between interleaved slee
   const log: string[] = [];
   await run(function* () {
     function* every(name: string, s: number, n: number) {
-      for (let i = 0; i < n; i++) { yield* sleep(s); log.push(`${name}@${getEventLoop().time()}`); }
+      for (let i = 0; i < n; i++) {
+        yield* sleep(s);
+        log.push(`${name}@${getEventLoop().time()}`);
+      }
     }
     const a = createTask(every("a", 1, 3));
     const b = createTask(every("b", 0.5, 5));
-    yield* a; yield* b;
+    yield* a;
+    yield* b;
   }, virtual);
   assert.deepEqual(log, ["b@500", "a@1000", "b@1000", "b@1500", "a@2000", "b@2000", "b@2500", "a@3000"]);
 });
@@ -39,8 +43,18 @@ test("a deadlock on the virtual clock rejects run with a RuntimeError naming eac
       const lock = new Lock();
       const ev = new Event();
       yield* lock.acquire();
-      createTask(function* () { yield* lock.acquire(); }(), { name: "locker" });
-      createTask(function* () { yield* ev.wait(); }(), { name: "eventer" });
+      createTask(
+        (function* () {
+          yield* lock.acquire();
+        })(),
+        { name: "locker" },
+      );
+      createTask(
+        (function* () {
+          yield* ev.wait();
+        })(),
+        { name: "eventer" },
+      );
       yield* ev.wait();
     }, virtual),
     (e: unknown) => {
@@ -58,8 +72,20 @@ test("after a deadlock report the stuck tasks were cancelled, so their finally b
   const log: string[] = [];
   await assert.rejects(
     run(function* () {
-      createTask(function* () { try { yield* new Event().wait(); } finally { log.push("worker cleanup"); } }());
-      try { yield* new Event().wait(); } finally { log.push("main cleanup"); }
+      createTask(
+        (function* () {
+          try {
+            yield* new Event().wait();
+          } finally {
+            log.push("worker cleanup");
+          }
+        })(),
+      );
+      try {
+        yield* new Event().wait();
+      } finally {
+        log.push("main cleanup");
+      }
     }, virtual),
     /deadlock/,
   );
@@ -70,9 +96,14 @@ test("tasks spinning on sleep(0) do not starve host timers (real clock)", async 
   let hostFired = false;
   let spins = 0;
   await run(function* () {
-    setTimeout(() => { hostFired = true; }, 5);
+    setTimeout(() => {
+      hostFired = true;
+    }, 5);
     function* spinner() {
-      while (!hostFired && spins < 50_000_000) { spins++; yield* sleep(0); }
+      while (!hostFired && spins < 50_000_000) {
+        spins++;
+        yield* sleep(0);
+      }
     }
     yield* createTask(spinner());
     yield* createTask(spinner());
@@ -90,12 +121,19 @@ test("tasks spinning on sleep(0) do not starve host promise settlements and I/O 
   try {
     await run(function* () {
       const sock = connect(port, "127.0.0.1");
-      sock.on("data", (d) => { received += d.toString(); });
+      sock.on("data", (d) => {
+        received += d.toString();
+      });
       const closed = new Promise<void>((r) => sock.on("close", () => r()));
       let done = false;
-      void closed.then(() => { done = true; });
+      void closed.then(() => {
+        done = true;
+      });
       let spins = 0;
-      while (!done && spins < 50_000_000) { spins++; yield* sleep(0); }
+      while (!done && spins < 50_000_000) {
+        spins++;
+        yield* sleep(0);
+      }
     }, real);
   } finally {
     server.close();
@@ -153,10 +191,15 @@ test("until waits on the real clock for a promise while other tasks keep running
     // machine, main waits on the host while the ticker's real-clock sleeps run.
     let settle!: (v: string) => void;
     const p = new Promise<string>((r) => (settle = r));
-    createTask(function* () {
-      for (let i = 0; i < 3; i++) { log.push(`tick ${i}`); yield* sleep(0.001); }
-      setTimeout(() => settle("late"), 1);
-    }());
+    createTask(
+      (function* () {
+        for (let i = 0; i < 3; i++) {
+          log.push(`tick ${i}`);
+          yield* sleep(0.001);
+        }
+        setTimeout(() => settle("late"), 1);
+      })(),
+    );
     const v = yield* until(p);
     log.push(v);
   }, real);
@@ -168,13 +211,23 @@ test("a sleep longer than a host timer can hold arms no overflowing host timer (
   const onWarning = (w: Error): void => void warnings.push(w.name);
   process.on("warning", onWarning);
   try {
-    await run(function* () {
-      createTask(function* () { yield* sleep(3e6); }()); // about 35 days: the only timer while main waits on the host
-      yield* until(new Promise((resolve) => setTimeout(resolve, 50)));
-    }, { clock: "real" });
+    await run(
+      function* () {
+        createTask(
+          (function* () {
+            yield* sleep(3e6);
+          })(),
+        ); // about 35 days: the only timer while main waits on the host
+        yield* until(new Promise((resolve) => setTimeout(resolve, 50)));
+      },
+      { clock: "real" },
+    );
     await new Promise((resolve) => setTimeout(resolve, 20)); // warnings are emitted on a later tick
   } finally {
     process.off("warning", onWarning);
   }
-  assert.deepEqual(warnings.filter((n) => n === "TimeoutOverflowWarning"), []);
+  assert.deepEqual(
+    warnings.filter((n) => n === "TimeoutOverflowWarning"),
+    [],
+  );
 });

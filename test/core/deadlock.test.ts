@@ -7,16 +7,32 @@ const virtual = { clock: "virtual" } as const;
 /** Two tasks, A awaiting B and B awaiting A. */
 function cycle(log: string[]): { a: Task<void>; b: Task<void> } {
   const tasks: { a?: Task<void>; b?: Task<void> } = {};
-  tasks.a = createTask(function* (): Coro<void> {
-    try { yield* tasks.b!; } finally { log.push("A ends"); }
-  }(), { name: "task-alpha" });
-  tasks.b = createTask(function* (): Coro<void> {
-    try { yield* tasks.a!; } finally { log.push("B ends"); }
-  }(), { name: "task-beta" });
+  tasks.a = createTask(
+    (function* (): Coro<void> {
+      try {
+        yield* tasks.b!;
+      } finally {
+        log.push("A ends");
+      }
+    })(),
+    { name: "task-alpha" },
+  );
+  tasks.b = createTask(
+    (function* (): Coro<void> {
+      try {
+        yield* tasks.a!;
+      } finally {
+        log.push("B ends");
+      }
+    })(),
+    { name: "task-beta" },
+  );
   return tasks as { a: Task<void>; b: Task<void> };
 }
 
-test("an await cycle (A awaits B awaits A) is a deadlock: run rejects with a RuntimeError naming the cycle and both tasks, not a RangeError", { timeout: 5000 }, async () => {
+test("an await cycle (A awaits B awaits A) is a deadlock: run rejects with a RuntimeError naming the cycle and both tasks, not a RangeError", {
+  timeout: 5000,
+}, async () => {
   const log: string[] = [];
   let error: unknown = null;
   try {
@@ -52,9 +68,16 @@ test("cancelling a task of an await cycle ends both tasks and run settles", { ti
 test("runForever rejects with the deadlock report once the stuck tasks' cleanup has run", async () => {
   const loop = newEventLoop({ clock: "virtual" });
   const log: string[] = [];
-  loop.createTask(function* () {
-    try { yield* new Event().wait(); } finally { log.push("cleanup ran"); }
-  }(), { name: "stuck" });
+  loop.createTask(
+    (function* () {
+      try {
+        yield* new Event().wait();
+      } finally {
+        log.push("cleanup ran");
+      }
+    })(),
+    { name: "stuck" },
+  );
   await assert.rejects(loop.runForever(), (e: unknown) => e instanceof RuntimeError && /deadlock/.test(e.message) && /stuck/.test(e.message));
   assert.deepEqual(log, ["cleanup ran"]);
 });

@@ -5,9 +5,17 @@ import { run, createTask, currentTask, getEventLoop, newEventLoop, RuntimeError 
 const virtual = { clock: "virtual" } as const;
 
 test("currentTask gives the running task, and throws RuntimeError outside a task", async () => {
-  assert.throws(() => currentTask(), (e: unknown) => e instanceof RuntimeError && /no running event loop/.test(e.message));
+  assert.throws(
+    () => currentTask(),
+    (e: unknown) => e instanceof RuntimeError && /no running event loop/.test(e.message),
+  );
   await run(function* () {
-    const t = createTask(function* () { return currentTask(); }(), { name: "me" });
+    const t = createTask(
+      (function* () {
+        return currentTask();
+      })(),
+      { name: "me" },
+    );
     const seen = yield* t;
     assert.equal(seen, t);
   }, virtual);

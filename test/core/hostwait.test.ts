@@ -28,13 +28,15 @@ async function survivorsOfCancelledWaits(wait: (never: Promise<never>) => Coro<u
     for (let i = 0; i < N; i++) {
       const marker = { i, payload: new Array(16).fill(i) };
       markerRefs.push(new WeakRef(marker));
-      const t = createTask(function* () {
-        try {
-          yield* wait(never);
-        } finally {
-          marker.payload.length = 0; // keeps `marker` in the generator's frame
-        }
-      }());
+      const t = createTask(
+        (function* () {
+          try {
+            yield* wait(never);
+          } finally {
+            marker.payload.length = 0; // keeps `marker` in the generator's frame
+          }
+        })(),
+      );
       taskRefs.push(new WeakRef(t));
       tasks.push(t);
     }
@@ -64,19 +66,25 @@ function assertCollected(s: { tasks: number; markers: number }): void {
 }
 
 test("a cancelled until(p) on a promise that never settles does not keep its task reachable", { timeout: 30_000 }, async () => {
-  const s = await survivorsOfCancelledWaits(function* (never) { return yield* until(never); });
+  const s = await survivorsOfCancelledWaits(function* (never) {
+    return yield* until(never);
+  });
   assertCollected(s);
   assert.ok(s.keep instanceof Promise); // the long-lived promise is alive throughout
 });
 
 test("a cancelled `yield p` on a promise that never settles does not keep its task reachable", { timeout: 30_000 }, async () => {
-  const s = await survivorsOfCancelledWaits(function* (never) { return (yield never) as unknown; });
+  const s = await survivorsOfCancelledWaits(function* (never) {
+    return (yield never) as unknown;
+  });
   assertCollected(s);
   assert.ok(s.keep instanceof Promise);
 });
 
 test("a cancelled call(fn) whose promise never settles does not keep its task reachable", { timeout: 30_000 }, async () => {
-  const s = await survivorsOfCancelledWaits(function* (never) { return yield* call(() => never); });
+  const s = await survivorsOfCancelledWaits(function* (never) {
+    return yield* call(() => never);
+  });
   assertCollected(s);
   assert.ok(s.keep instanceof Promise);
 });
@@ -93,21 +101,29 @@ function* catchOf(body: () => Coro<unknown>): Coro<{ caught: unknown } | "no thr
 
 test("until() of a promise rejected with undefined throws exactly undefined into the task, not a symbol", { timeout: 5000 }, async () => {
   const got = await run(function* () {
-    return yield* catchOf(function* () { return yield* until(Promise.reject()); });
+    return yield* catchOf(function* () {
+      return yield* until(Promise.reject());
+    });
   }, virtual);
   assert.deepEqual(got, { caught: undefined });
 });
 
 test("`yield` of a promise rejected with undefined throws exactly undefined into the task, not a symbol", { timeout: 5000 }, async () => {
   const got = await run(function* () {
-    return yield* catchOf(function* () { return (yield Promise.reject()) as unknown; });
+    return yield* catchOf(function* () {
+      return (yield Promise.reject()) as unknown;
+    });
   }, virtual);
   assert.deepEqual(got, { caught: undefined });
 });
 
 test("call() of an async function that throws undefined throws exactly undefined into the task, not a symbol", { timeout: 5000 }, async () => {
   const got = await run(function* () {
-    return yield* catchOf(function* () { return yield* call(async () => { throw undefined; }); });
+    return yield* catchOf(function* () {
+      return yield* call(async () => {
+        throw undefined;
+      });
+    });
   }, virtual);
   assert.deepEqual(got, { caught: undefined });
 });
@@ -139,7 +155,11 @@ test("call runs host work with a signal and gives its result, sync or async", as
 test("virtual time does not jump while a task waits on a host promise", async () => {
   await run(function* () {
     const loop = getEventLoop();
-    createTask(function* () { yield* sleep(3600); }());
+    createTask(
+      (function* () {
+        yield* sleep(3600);
+      })(),
+    );
     yield* until(new Promise((r) => setTimeout(r, 20)));
     assert.equal(loop.time(), 0);
   }, virtual);

@@ -7,13 +7,15 @@ const virtual = { clock: "virtual" } as const;
 test("loop.runForever runs until loop.stop(), and the stopped tasks carry on in the next runForever", async () => {
   const loop = newEventLoop(virtual);
   const log: string[] = [];
-  loop.createTask(function* () {
-    for (let i = 0; i < 4; i++) {
-      log.push(`tick ${i}`);
-      yield* sleep(1);
-      if (i === 1 || i === 3) loop.stop();
-    }
-  }());
+  loop.createTask(
+    (function* () {
+      for (let i = 0; i < 4; i++) {
+        log.push(`tick ${i}`);
+        yield* sleep(1);
+        if (i === 1 || i === 3) loop.stop();
+      }
+    })(),
+  );
   await loop.runForever();
   log.push("stopped");
   await loop.runForever();
@@ -25,27 +27,52 @@ test("loop.runForever runs until loop.stop(), and the stopped tasks carry on in 
 test("loop.runUntilComplete returns the result and leaves other tasks queued for the next run", async () => {
   const loop = newEventLoop(virtual);
   const log: string[] = [];
-  loop.createTask(function* () { for (;;) { log.push(`bg ${loop.time()}`); yield* sleep(1); } }());
-  const v = await loop.runUntilComplete(function* () { yield* sleep(1.5); return "done"; }());
+  loop.createTask(
+    (function* () {
+      for (;;) {
+        log.push(`bg ${loop.time()}`);
+        yield* sleep(1);
+      }
+    })(),
+  );
+  const v = await loop.runUntilComplete(
+    (function* () {
+      yield* sleep(1.5);
+      return "done";
+    })(),
+  );
   assert.equal(v, "done");
   assert.deepEqual(log, ["bg 0", "bg 1000"]);
-  await loop.runUntilComplete(function* () { yield* sleep(1); }());
+  await loop.runUntilComplete(
+    (function* () {
+      yield* sleep(1);
+    })(),
+  );
   assert.deepEqual(log, ["bg 0", "bg 1000", "bg 2000"]);
 });
 
 test("loop.stop ends runForever and a closed loop refuses to run", async () => {
   const loop = newEventLoop(virtual);
-  loop.createTask(function* () { yield* sleep(5); loop.stop(); }());
+  loop.createTask(
+    (function* () {
+      yield* sleep(5);
+      loop.stop();
+    })(),
+  );
   await loop.runForever();
   assert.equal(loop.time(), 5000);
   loop.close();
   await assert.rejects(loop.runForever(), RuntimeError);
-  assert.throws(() => loop.createTask(function* () {}()), RuntimeError);
+  assert.throws(() => loop.createTask((function* () {})()), RuntimeError);
 });
 
 test("running a loop that is already running is a RuntimeError", async () => {
   const loop = newEventLoop(virtual);
-  const first = loop.runUntilComplete(function* () { yield* sleep(1); }());
+  const first = loop.runUntilComplete(
+    (function* () {
+      yield* sleep(1);
+    })(),
+  );
   await assert.rejects(loop.runForever(), /already running/);
   await first;
 });
@@ -59,11 +86,31 @@ test("runUntilComplete names its argument when it is not awaitable", async () =>
 test("loop.stop() from a task lets the tasks already ready in that round take their turn", async () => {
   const loop = newEventLoop({ clock: "virtual" });
   const log: string[] = [];
-  loop.createTask(function* () { yield* sleep(0); log.push("A stops"); loop.stop(); yield* sleep(0); log.push("A again"); }());
-  loop.createTask(function* () { yield* sleep(0); log.push("B same round"); yield* sleep(0); log.push("B again"); }());
+  loop.createTask(
+    (function* () {
+      yield* sleep(0);
+      log.push("A stops");
+      loop.stop();
+      yield* sleep(0);
+      log.push("A again");
+    })(),
+  );
+  loop.createTask(
+    (function* () {
+      yield* sleep(0);
+      log.push("B same round");
+      yield* sleep(0);
+      log.push("B again");
+    })(),
+  );
   await loop.runForever();
   log.push("runForever returned");
-  loop.createTask(function* () { yield* sleep(1); loop.stop(); }());
+  loop.createTask(
+    (function* () {
+      yield* sleep(1);
+      loop.stop();
+    })(),
+  );
   await loop.runForever();
   assert.deepEqual(log, ["A stops", "B same round", "runForever returned", "A again", "B again"]);
 });

@@ -1,6 +1,29 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, newEventLoop, getEventLoop, sleep, sleepMs, gather, waitFor, shield, call, until, taskGroup, Condition, Barrier, ThreadSafeFlag, Event, Lock, Queue, Semaphore, RuntimeError, type Coro, type Task } from "taskloop";
+import {
+  run,
+  createTask,
+  newEventLoop,
+  getEventLoop,
+  sleep,
+  sleepMs,
+  gather,
+  waitFor,
+  shield,
+  call,
+  until,
+  taskGroup,
+  Condition,
+  Barrier,
+  ThreadSafeFlag,
+  Event,
+  Lock,
+  Queue,
+  Semaphore,
+  RuntimeError,
+  type Coro,
+  type Task,
+} from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -12,10 +35,14 @@ test("LoopOptions are checked: an unknown clock is a TypeError, a negative slowS
 
 test("task methods check their arguments", async () => {
   await run(function* () {
-    const t: Task<void> = createTask(function* () { yield* sleep(1); }());
+    const t: Task<void> = createTask(
+      (function* () {
+        yield* sleep(1);
+      })(),
+    );
     assert.throws(() => t.cancel(5 as unknown as string), /msg must be a string/);
     assert.throws(() => t.addDoneCallback("x" as unknown as () => void), /cb must be a function/);
-    assert.throws(() => createTask(function* () {}(), { name: 7 as unknown as string }), /options.name must be a string/);
+    assert.throws(() => createTask((function* () {})(), { name: 7 as unknown as string }), /options.name must be a string/);
     yield* t;
   }, virtual);
 });
@@ -25,7 +52,9 @@ test("setExceptionHandler takes a function or null", () => {
 });
 
 test("gather names the argument that is not awaitable", () => {
-  function* ok(): Coro<number> { return 1; }
+  function* ok(): Coro<number> {
+    return 1;
+  }
   assert.throws(() => gather(ok(), 5 as unknown as Coro<number>), /argument 2 must be a coroutine/);
   assert.throws(() => gather(ok as unknown as Coro<number>), /a function \(call it first\)/);
 });
@@ -38,7 +67,15 @@ test("an error thrown by a task's cleanup during run() shutdown is reported, not
   const seen: string[] = [];
   await run(function* () {
     getEventLoop().setExceptionHandler((_l, ctx) => seen.push(`${ctx.message}: ${(ctx.exception as Error).message}`));
-    createTask(function* () { try { yield* sleep(100); } finally { throw new Error("cleanup broke"); } }());
+    createTask(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } finally {
+          throw new Error("cleanup broke");
+        }
+      })(),
+    );
     yield* sleep(1);
   }, virtual);
   assert.deepEqual(seen, ["unhandled exception during run() shutdown: cleanup broke"]);
@@ -52,15 +89,29 @@ test("arrays, Maps and Sets are refused as awaitables at the call, naming what w
 
 test("waitFor and gather driven outside a task throw RuntimeError and leave no task behind", () => {
   const loop = newEventLoop({ clock: "virtual" });
-  function* work(): Coro<number> { yield* sleep(1); return 1; }
-  assert.throws(() => waitFor(work(), 1)[Symbol.iterator]().next(), (e: unknown) => e instanceof RuntimeError && /waitFor/.test(e.message));
-  assert.throws(() => waitFor(work(), null)[Symbol.iterator]().next(), (e: unknown) => e instanceof RuntimeError && /waitFor/.test(e.message));
-  assert.throws(() => gather(work(), work())[Symbol.iterator]().next(), (e: unknown) => e instanceof RuntimeError && /gather/.test(e.message));
+  function* work(): Coro<number> {
+    yield* sleep(1);
+    return 1;
+  }
+  assert.throws(
+    () => waitFor(work(), 1)[Symbol.iterator]().next(),
+    (e: unknown) => e instanceof RuntimeError && /waitFor/.test(e.message),
+  );
+  assert.throws(
+    () => waitFor(work(), null)[Symbol.iterator]().next(),
+    (e: unknown) => e instanceof RuntimeError && /waitFor/.test(e.message),
+  );
+  assert.throws(
+    () => gather(work(), work())[Symbol.iterator]().next(),
+    (e: unknown) => e instanceof RuntimeError && /gather/.test(e.message),
+  );
   assert.equal(loop.tasks().length, 0);
 });
 
 test("gather refuses an options object with an unknown key, such as the Python spelling", () => {
-  function* ok(): Coro<number> { return 1; }
+  function* ok(): Coro<number> {
+    return 1;
+  }
   assert.throws(() => gather(ok(), { return_exceptions: true } as unknown as { returnExceptions: boolean }), /unknown option "return_exceptions"/);
 });
 
@@ -81,7 +132,11 @@ test("run() called inside a task is refused, with options too, and the default l
   await run(function* () {
     const outer = getEventLoop();
     let error: unknown;
-    try { yield run(function* () {}, { clock: "virtual" }); } catch (e) { error = e; }
+    try {
+      yield run(function* () {}, { clock: "virtual" });
+    } catch (e) {
+      error = e;
+    }
     assert.ok(error instanceof RuntimeError, String(error));
     assert.equal(getEventLoop(), outer);
   }, virtual);
@@ -98,7 +153,7 @@ test("callExceptionHandler checks its context", () => {
 
 test("durations that overflow to Infinity once in milliseconds are refused; -Infinity sleeps 0", async () => {
   assert.throws(() => sleep(1e306), RangeError);
-  assert.throws(() => waitFor(function* () {}(), 1e306), RangeError);
+  assert.throws(() => waitFor((function* () {})(), 1e306), RangeError);
   await run(function* () {
     const before = getEventLoop().time();
     yield* sleep(-Infinity);
@@ -109,7 +164,7 @@ test("durations that overflow to Infinity once in milliseconds are refused; -Inf
 
 test("removeDoneCallback and cancel check their arguments even on a finished task", async () => {
   await run(function* () {
-    const t = createTask(function* () {}());
+    const t = createTask((function* () {})());
     yield* t;
     assert.throws(() => t.removeDoneCallback(5 as unknown as () => void), /removeDoneCallback\(cb\): cb must be the function/);
     assert.throws(() => t.cancel(5 as unknown as string), /msg must be a string, got 5 \(a number\)/);
@@ -119,19 +174,38 @@ test("removeDoneCallback and cancel check their arguments even on a finished tas
 test("unknown LoopOptions and createTask options are TypeErrors naming the key", () => {
   assert.throws(() => newEventLoop({ slowStep: 5 } as unknown as { slowStepMs: number }), /unknown option "slowStep"/);
   const loop = newEventLoop({ clock: "virtual" });
-  assert.throws(() => loop.createTask(function* () {}(), { nmae: "x" } as unknown as { name: string }), /unknown option "nmae"/);
+  assert.throws(() => loop.createTask((function* () {})(), { nmae: "x" } as unknown as { name: string }), /unknown option "nmae"/);
   assert.throws(() => sleep(undefined as unknown as number), /got undefined$/);
 });
 
 test("`await sleep(1)` or `await lock.acquire()` in async code fails loudly instead of going on at once", async () => {
-  await assert.rejects(async () => { await sleep(1); }, (e: unknown) => e instanceof TypeError && /yield\* sleep/.test(e.message));
-  await assert.rejects(async () => { await sleep(0); }, TypeError);
-  await assert.rejects(async () => { await sleepMs(5); }, TypeError);
-  await assert.rejects(async () => { await new Lock().acquire(); }, /yield\* lock\.acquire\(\)/);
-  await assert.rejects(async () => { await new Event().wait(); }, /yield\* event\.wait\(\)/);
-  await assert.rejects(async () => { await new Queue<number>().get(); }, TypeError);
-  await assert.rejects(async () => { await new Semaphore().acquire(); }, TypeError);
-  function* work(): Coro<number> { return 1; }
+  await assert.rejects(
+    async () => {
+      await sleep(1);
+    },
+    (e: unknown) => e instanceof TypeError && /yield\* sleep/.test(e.message),
+  );
+  await assert.rejects(async () => {
+    await sleep(0);
+  }, TypeError);
+  await assert.rejects(async () => {
+    await sleepMs(5);
+  }, TypeError);
+  await assert.rejects(async () => {
+    await new Lock().acquire();
+  }, /yield\* lock\.acquire\(\)/);
+  await assert.rejects(async () => {
+    await new Event().wait();
+  }, /yield\* event\.wait\(\)/);
+  await assert.rejects(async () => {
+    await new Queue<number>().get();
+  }, TypeError);
+  await assert.rejects(async () => {
+    await new Semaphore().acquire();
+  }, TypeError);
+  function* work(): Coro<number> {
+    return 1;
+  }
   const cond = new Condition();
   const awaitables: [string, () => unknown][] = [
     ["waitFor", () => waitFor(work(), 1)],
@@ -145,10 +219,18 @@ test("`await sleep(1)` or `await lock.acquire()` in async code fails loudly inst
     ["flag.wait", () => new ThreadSafeFlag().wait()],
   ];
   for (const [name, make] of awaitables) {
-    await assert.rejects(async () => { await make(); }, (e: unknown) => e instanceof TypeError && /yield\*/.test(e.message), name);
+    await assert.rejects(
+      async () => {
+        await make();
+      },
+      (e: unknown) => e instanceof TypeError && /yield\*/.test(e.message),
+      name,
+    );
   }
   newEventLoop({ clock: "virtual" });
-  await assert.rejects(async () => { await shield(work()); }, /yield\* shield/);
+  await assert.rejects(async () => {
+    await shield(work());
+  }, /yield\* shield/);
 });
 
 test("`yield lock.acquire()` without the star tells the task to write yield*", async () => {

@@ -50,10 +50,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  run, createTask, getEventLoop, sleepMs, waitForMs, Event, Lock, Queue,
-  isCancelled, RuntimeError, TimeoutError, type Task, type Coro,
-} from "taskloop";
+import { run, createTask, getEventLoop, sleepMs, waitForMs, Event, Lock, Queue, isCancelled, RuntimeError, TimeoutError, type Task, type Coro } from "taskloop";
 
 const REAL_TIMEOUT_MS = 4000;
 const N_EVENTS = 2;
@@ -121,8 +118,14 @@ type Op =
   | { kind: "cancel"; task: number }
   | { kind: "await"; task: number };
 
-interface TaskSpec { ops: Op[]; cleanup: Op[] }
-interface Program { tasks: TaskSpec[]; main: Op[] }
+interface TaskSpec {
+  ops: Op[];
+  cleanup: Op[];
+}
+interface Program {
+  tasks: TaskSpec[];
+  main: Op[];
+}
 
 const MAX_TASKS = 6;
 const eventArb = fc.integer({ min: 0, max: N_EVENTS - 1 });
@@ -156,8 +159,18 @@ const op = {
 } satisfies Record<Op["kind"], fc.Arbitrary<Op>>;
 
 const taskOpArb: fc.Arbitrary<Op> = fc.oneof(
-  op.sleep, op.yield, op.wait, op.set, op.clear, op.lock, op.put, op.get,
-  { arbitrary: op.waitFor, weight: 3 }, op.throw, op.cancel, op.await,
+  op.sleep,
+  op.yield,
+  op.wait,
+  op.set,
+  op.clear,
+  op.lock,
+  op.put,
+  op.get,
+  { arbitrary: op.waitFor, weight: 3 },
+  op.throw,
+  op.cancel,
+  op.await,
 );
 const cleanupOpArb: fc.Arbitrary<Op> = fc.oneof(op.sleep, op.yield, op.wait, op.set, op.waitFor, op.throw);
 // main must be able to finish: nothing that blocks for good, except awaiting a task (a cycle may deadlock).
@@ -178,10 +191,10 @@ function withCycle(program: Program, members: number[], at: number[], mainJoins:
 
 const programArb: fc.Arbitrary<Program> = fc
   .record({
-    tasks: fc.array(
-      fc.record({ ops: fc.array(taskOpArb, { maxLength: 8 }), cleanup: fc.array(cleanupOpArb, { maxLength: 3 }) }),
-      { minLength: 1, maxLength: MAX_TASKS },
-    ),
+    tasks: fc.array(fc.record({ ops: fc.array(taskOpArb, { maxLength: 8 }), cleanup: fc.array(cleanupOpArb, { maxLength: 3 }) }), {
+      minLength: 1,
+      maxLength: MAX_TASKS,
+    }),
     main: fc.array(mainOpArb, { maxLength: 6 }),
     cycle: fc.option(
       fc.record({
@@ -233,14 +246,28 @@ async function execute(program: Program): Promise<Outcome> {
   function makeThrown(kind: Thrown, who: string): unknown {
     let value: unknown;
     switch (kind) {
-      case "undefined": value = undefined; break;
-      case "null": value = null; break;
-      case "string": value = `boom from ${who}`; break;
-      case "number": value = 42; break;
-      case "frozen": value = Object.freeze({ from: who }); break;
-      case "proxy": value = new Proxy({ from: who }, {}); break;
+      case "undefined":
+        value = undefined;
+        break;
+      case "null":
+        value = null;
+        break;
+      case "string":
+        value = `boom from ${who}`;
+        break;
+      case "number":
+        value = 42;
+        break;
+      case "frozen":
+        value = Object.freeze({ from: who });
+        break;
+      case "proxy":
+        value = new Proxy({ from: who }, {});
+        break;
       case "hostileProxy": {
-        const trap = (): never => { throw new Error("hostile trap"); };
+        const trap = (): never => {
+          throw new Error("hostile trap");
+        };
         value = new Proxy({}, { get: trap, has: trap, getPrototypeOf: trap, ownKeys: trap, getOwnPropertyDescriptor: trap, set: trap, defineProperty: trap });
         break;
       }
@@ -300,9 +327,28 @@ async function execute(program: Program): Promise<Outcome> {
     const zero = timeoutMs <= 0;
     try {
       switch (work.kind) {
-        case "sleep": yield* waitForMs(coro(function* () { yield* sleepMs(work.ms); }), timeoutMs); break;
-        case "wait": yield* waitForMs(coro(function* () { yield* events[work.event]!.wait(); }), timeoutMs); break;
-        case "lock": yield* waitForMs(coro(() => holdLock(worker, work.lock, work.holdMs)), timeoutMs); break;
+        case "sleep":
+          yield* waitForMs(
+            coro(function* () {
+              yield* sleepMs(work.ms);
+            }),
+            timeoutMs,
+          );
+          break;
+        case "wait":
+          yield* waitForMs(
+            coro(function* () {
+              yield* events[work.event]!.wait();
+            }),
+            timeoutMs,
+          );
+          break;
+        case "lock":
+          yield* waitForMs(
+            coro(() => holdLock(worker, work.lock, work.holdMs)),
+            timeoutMs,
+          );
+          break;
         case "acquire": {
           using _lease = yield* waitForMs(locks[work.lock]!.acquire(), timeoutMs);
           if (zero) violations.push(`I8: ${who}: waitFor(lock.acquire(), 0) returned`);
@@ -368,12 +414,24 @@ async function execute(program: Program): Promise<Outcome> {
 
   function* perform(who: string, self: number | null, op: Op): Coro<void> {
     switch (op.kind) {
-      case "sleep": yield* sleepMs(op.ms); break;
-      case "yield": yield; break;
-      case "wait": yield* events[op.event]!.wait(); break;
-      case "set": events[op.event]!.set(); break;
-      case "clear": events[op.event]!.clear(); break;
-      case "lock": yield* holdLock(who, op.lock, op.holdMs); break;
+      case "sleep":
+        yield* sleepMs(op.ms);
+        break;
+      case "yield":
+        yield;
+        break;
+      case "wait":
+        yield* events[op.event]!.wait();
+        break;
+      case "set":
+        events[op.event]!.set();
+        break;
+      case "clear":
+        events[op.event]!.clear();
+        break;
+      case "lock":
+        yield* holdLock(who, op.lock, op.holdMs);
+        break;
       case "put": {
         const item = `${who}#${itemSeq++}`;
         yield* queue.put(item);
@@ -387,8 +445,11 @@ async function execute(program: Program): Promise<Outcome> {
         log(who, `got ${item}`);
         break;
       }
-      case "waitFor": yield* doWaitFor(who, op.timeoutMs, op.work); break;
-      case "throw": throw makeThrown(op.value, who);
+      case "waitFor":
+        yield* doWaitFor(who, op.timeoutMs, op.work);
+        break;
+      case "throw":
+        throw makeThrown(op.value, who);
       case "cancel": {
         const j = op.task % tasks.length;
         // The cancel may come back to `who` itself (j is who, or awaits who): see I7.
@@ -396,7 +457,9 @@ async function execute(program: Program): Promise<Outcome> {
         tasks[j]!.cancel();
         break;
       }
-      case "await": yield* awaitTask(who, self, op.task % tasks.length); break;
+      case "await":
+        yield* awaitTask(who, self, op.task % tasks.length);
+        break;
     }
   }
 
@@ -450,7 +513,9 @@ async function execute(program: Program): Promise<Outcome> {
 
   // I1: run() settles, in bounded real time, with success or a deadlock report.
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<RunEnd>((resolve) => { timer = setTimeout(() => resolve("hang"), REAL_TIMEOUT_MS); });
+  const hang = new Promise<RunEnd>((resolve) => {
+    timer = setTimeout(() => resolve("hang"), REAL_TIMEOUT_MS);
+  });
   const settled = run(main(), { clock: "virtual" }).then(
     (): RunEnd => "ok",
     (e: unknown): RunEnd => {
@@ -490,7 +555,8 @@ async function execute(program: Program): Promise<Outcome> {
     else if (ending.how === "returned") {
       // A task that cancels itself (directly, or by cancelling a task that awaits it) and returns
       // before its next suspension ends cancelled (CPython's _must_cancel).
-      if (t.cancelled() ? !cancelledItself.has(who) : t.exception() !== undefined) violations.push(`I7: ${who} returned but is ${t.cancelled() ? "cancelled" : "failed"}`);
+      if (t.cancelled() ? !cancelledItself.has(who) : t.exception() !== undefined)
+        violations.push(`I7: ${who} returned but is ${t.cancelled() ? "cancelled" : "failed"}`);
     } else if (isCancelled(ending.value)) {
       if (!t.cancelled()) violations.push(`I7: ${who} threw a CancelledError but is not cancelled`);
     } else if (t.cancelled()) {
@@ -505,7 +571,8 @@ async function execute(program: Program): Promise<Outcome> {
     const holder = holders[i];
     const stuckHolder = (end === "deadlock" || EXCUSE_SHUTDOWN_STRANDS_CLEANUP_BUG) && holder !== null && !finished.has(holder.split(".")[0]!);
     if (l.locked() && !stuckHolder) {
-      if (EXCUSE_WAITFOR_CANCEL_BUG && holder === null && cancelledRaw.acquire[i]! > 0) trace.push(`MICROPYTHON RULE: lock ${i} left locked by a waitFor(lock.acquire()) cancelled as it finished`);
+      if (EXCUSE_WAITFOR_CANCEL_BUG && holder === null && cancelledRaw.acquire[i]! > 0)
+        trace.push(`MICROPYTHON RULE: lock ${i} left locked by a waitFor(lock.acquire()) cancelled as it finished`);
       else violations.push(`I3: lock ${i} still locked (holder: ${holder ?? "nobody"})`);
     }
   });
@@ -554,7 +621,10 @@ test("I10: a random program run twice on the virtual clock prints the same trace
       const first = await execute(program);
       const second = await execute(program);
       if (process.env.PROPERTY_DUMP && JSON.stringify(first.trace) !== JSON.stringify(second.trace)) {
-        (await import("node:fs")).writeFileSync(`${process.env.PROPERTY_DUMP}-${process.pid}-${Date.now()}.json`, JSON.stringify({ program, first, second }, null, 1));
+        (await import("node:fs")).writeFileSync(
+          `${process.env.PROPERTY_DUMP}-${process.pid}-${Date.now()}.json`,
+          JSON.stringify({ program, first, second }, null, 1),
+        );
       }
       assert.deepEqual(second.trace, first.trace);
     }),
@@ -584,11 +654,15 @@ test("the generator reaches the interesting cases (deadlocks, timeouts of 0 and 
 // Replaying a counterexample: PROPERTY_REPLAY='<the JSON program fast-check printed>' prints its trace.
 const replay = process.env.PROPERTY_REPLAY;
 // Registered only when asked for: a replay is a tool, not a check.
-if (replay !== undefined) test("replay one program (PROPERTY_REPLAY)", async () => {
-  const program = JSON.parse(replay!) as Program;
-  const { trace, handled, violations, end } = await execute(program);
-  console.log([...trace, ...handled, `end: ${end}`, ...violations.map((v) => `VIOLATION ${v}`)].join("\n"));
-  const again = await execute(program);
-  const at = again.trace.findIndex((line, i) => line !== trace[i]);
-  if (at >= 0 || again.trace.length !== trace.length) console.log(`second run differs from line ${at}:\nfirst:  ${trace.slice(Math.max(at, 0)).join(" | ")}\nsecond: ${again.trace.slice(Math.max(at, 0)).join(" | ")}`);
-});
+if (replay !== undefined)
+  test("replay one program (PROPERTY_REPLAY)", async () => {
+    const program = JSON.parse(replay!) as Program;
+    const { trace, handled, violations, end } = await execute(program);
+    console.log([...trace, ...handled, `end: ${end}`, ...violations.map((v) => `VIOLATION ${v}`)].join("\n"));
+    const again = await execute(program);
+    const at = again.trace.findIndex((line, i) => line !== trace[i]);
+    if (at >= 0 || again.trace.length !== trace.length)
+      console.log(
+        `second run differs from line ${at}:\nfirst:  ${trace.slice(Math.max(at, 0)).join(" | ")}\nsecond: ${again.trace.slice(Math.max(at, 0)).join(" | ")}`,
+      );
+  });

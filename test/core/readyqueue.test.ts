@@ -23,18 +23,22 @@ test("after 200,000 tasks ran and slept, the idle loop holds no more than a few 
   function* sleeper(): Coro<void> {
     yield* sleepMs(1);
   }
-  await loop.runUntilComplete(function* () {
-    yield* sleepMs(1);
-  }());
+  await loop.runUntilComplete(
+    (function* () {
+      yield* sleepMs(1);
+    })(),
+  );
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   const before = process.memoryUsage().heapUsed;
-  await loop.runUntilComplete(function* () {
-    const tasks = [];
-    for (let i = 0; i < 200_000; i++) tasks.push(loop.createTask(sleeper()));
-    for (const t of tasks) yield* t;
-    yield* sleepMs(1); // the loop goes idle: it compacts
-  }());
+  await loop.runUntilComplete(
+    (function* () {
+      const tasks = [];
+      for (let i = 0; i < 200_000; i++) tasks.push(loop.createTask(sleeper()));
+      for (const t of tasks) yield* t;
+      yield* sleepMs(1); // the loop goes idle: it compacts
+    })(),
+  );
   await new Promise((resolve) => setImmediate(resolve));
   gc();
   const grownMb = (process.memoryUsage().heapUsed - before) / 1e6;

@@ -10,10 +10,13 @@ test("when run() rejects because main was cancelled, the error as printed names 
   try {
     await run(function* () {
       const main = currentTask();
-      createTask(function* () {
-        yield* sleep(0.01);
-        main.cancel();
-      }(), { name: "canceller" });
+      createTask(
+        (function* () {
+          yield* sleep(0.01);
+          main.cancel();
+        })(),
+        { name: "canceller" },
+      );
       yield* sleep(0.5);
     }, virtual);
   } catch (e) {
@@ -31,9 +34,14 @@ test("run() rejects with the deadlock report when the leftover tasks' cleanup de
   let error: unknown = null;
   try {
     await run(function* () {
-      const mk = (other: () => Awaitable<unknown>) => function* () {
-        try { yield* other(); } finally { yield* never.wait(); }
-      };
+      const mk = (other: () => Awaitable<unknown>) =>
+        function* () {
+          try {
+            yield* other();
+          } finally {
+            yield* never.wait();
+          }
+        };
       const a: Awaitable<unknown> = createTask(mk(() => b)(), { name: "a" });
       const b: Awaitable<unknown> = createTask(mk(() => a)(), { name: "b" });
       yield* sleep(0.01);
@@ -46,12 +54,35 @@ test("run() rejects with the deadlock report when the leftover tasks' cleanup de
 });
 
 test("run settles with main's result, or rejects with main's error", async () => {
-  assert.equal(await run(function* () { yield* sleep(1); return 5; }(), virtual), 5);
-  await assert.rejects(run(function* (): Coro<void> { yield* sleep(1); throw new Error("main failed"); }(), virtual), /main failed/);
+  assert.equal(
+    await run(
+      (function* () {
+        yield* sleep(1);
+        return 5;
+      })(),
+      virtual,
+    ),
+    5,
+  );
+  await assert.rejects(
+    run(
+      (function* (): Coro<void> {
+        yield* sleep(1);
+        throw new Error("main failed");
+      })(),
+      virtual,
+    ),
+    /main failed/,
+  );
 });
 
 test("run accepts a function that makes the main coroutine", async () => {
-  assert.equal(await run(function* () { return "made"; }, virtual), "made");
+  assert.equal(
+    await run(function* () {
+      return "made";
+    }, virtual),
+    "made",
+  );
 });
 
 test("run rejects a value that is not a coroutine with a TypeError", async () => {
@@ -61,9 +92,16 @@ test("run rejects a value that is not a coroutine with a TypeError", async () =>
 test("when main ends, run cancels the tasks left over and waits for their cleanup", async () => {
   const log: string[] = [];
   await run(function* () {
-    createTask(function* () {
-      try { yield* sleep(100); } finally { yield* sleep(1); log.push("leftover cleaned up"); }
-    }());
+    createTask(
+      (function* () {
+        try {
+          yield* sleep(100);
+        } finally {
+          yield* sleep(1);
+          log.push("leftover cleaned up");
+        }
+      })(),
+    );
     yield* sleep(1);
     log.push("main done");
   }, virtual);
@@ -73,8 +111,17 @@ test("when main ends, run cancels the tasks left over and waits for their cleanu
 test("without options run uses the current default loop, so tasks created before run run too", async () => {
   const loop = newEventLoop(virtual);
   const log: string[] = [];
-  createTask(function* () { log.push("early task"); }());
-  await run(function* () { yield* sleep(0); log.push("main"); }());
+  createTask(
+    (function* () {
+      log.push("early task");
+    })(),
+  );
+  await run(
+    (function* () {
+      yield* sleep(0);
+      log.push("main");
+    })(),
+  );
   assert.equal(getEventLoop(), loop);
   assert.deepEqual(log, ["early task", "main"]);
 });
@@ -82,16 +129,27 @@ test("without options run uses the current default loop, so tasks created before
 test("run() called while the loop runs is refused and leaves the outer run and its tasks alone", async () => {
   const log: string[] = [];
   const result = await run(function* () {
-    const background = createTask(function* () { yield* sleep(2); log.push("background done"); }());
+    const background = createTask(
+      (function* () {
+        yield* sleep(2);
+        log.push("background done");
+      })(),
+    );
     let ran = false;
     try {
-      yield run(function* () { ran = true; });
+      yield run(function* () {
+        ran = true;
+      });
     } catch (e) {
       assert.ok(e instanceof RuntimeError, String(e));
       log.push("nested run refused");
     }
     try {
-      yield getEventLoop().runUntilComplete(function* () { ran = true; }());
+      yield getEventLoop().runUntilComplete(
+        (function* () {
+          ran = true;
+        })(),
+      );
     } catch (e) {
       assert.ok(e instanceof RuntimeError, String(e));
       log.push("nested runUntilComplete refused");
@@ -105,20 +163,31 @@ test("run() called while the loop runs is refused and leaves the outer run and i
 });
 
 test("run() with a factory that throws rejects instead of throwing", async () => {
-  const p = run(() => { throw new Error("factory failed"); });
+  const p = run(() => {
+    throw new Error("factory failed");
+  });
   assert.ok(p instanceof Promise);
   await assert.rejects(p, /factory failed/);
 });
 
 test("run(main, options) warns once when tasks made before it are left behind on the old default loop", async () => {
   newEventLoop();
-  createTask(function* () { yield* sleep(1); }(), { name: "made at module level" });
+  createTask(
+    (function* () {
+      yield* sleep(1);
+    })(),
+    { name: "made at module level" },
+  );
   const warnings: string[] = [];
   const warn = console.warn;
   console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
   try {
-    await run(function* () { yield* sleep(0); }, virtual);
-    await run(function* () { yield* sleep(0); }, virtual);
+    await run(function* () {
+      yield* sleep(0);
+    }, virtual);
+    await run(function* () {
+      yield* sleep(0);
+    }, virtual);
   } finally {
     console.warn = warn;
   }

@@ -15,7 +15,7 @@ function assertTooLong(fn: () => unknown, name: RegExp): void {
   });
 }
 
-test("sleep(1e306) is refused as too long, not as \"must be finite\": the number is finite", () => {
+test('sleep(1e306) is refused as too long, not as "must be finite": the number is finite', () => {
   assertTooLong(() => sleep(1e306), /seconds/);
 });
 
@@ -36,5 +36,5 @@ test("sleep, sleepMs and waitFor reject a non-number or NaN with a message namin
   assert.throws(() => sleep("1" as unknown as number), TypeError);
   assert.throws(() => sleepMs(undefined as unknown as number), /sleepMs\(ms\): ms/);
   assert.throws(() => waitFor(sleep(1), "2" as unknown as number), /timeoutSeconds must be a number/);
-  assert.throws(() => waitFor((function* () {}) as unknown as Coro<void>, 1), /call the generator function/);
+  assert.throws(() => waitFor(function* () {} as unknown as Coro<void>, 1), /call the generator function/);
 });

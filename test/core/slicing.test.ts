@@ -10,23 +10,31 @@ import { rng } from "../conformance/generate.ts"; // the same seeded PRNG (mulbe
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;
-  while (performance.now() < end) { /* spin on purpose */ }
+  while (performance.now() < end) {
+    /* spin on purpose */
+  }
 }
 
 /** Two tasks wake at the same virtual instant; the first stops the loop and its step takes `stepMs`. */
 async function stopperTrace(stepMs: number): Promise<string[]> {
   const loop = newEventLoop({ clock: "virtual" });
   const trace: string[] = [];
-  loop.createTask(function* () {
-    yield* sleep(0.01);
-    trace.push("stopper");
-    loop.stop();
-    busyWait(stepMs);
-  }(), { name: "stopper" });
-  loop.createTask(function* () {
-    yield* sleep(0.01);
-    trace.push("B");
-  }(), { name: "B" });
+  loop.createTask(
+    (function* () {
+      yield* sleep(0.01);
+      trace.push("stopper");
+      loop.stop();
+      busyWait(stepMs);
+    })(),
+    { name: "stopper" },
+  );
+  loop.createTask(
+    (function* () {
+      yield* sleep(0.01);
+      trace.push("B");
+    })(),
+    { name: "B" },
+  );
   await loop.runForever();
   loop.close();
   return trace;
@@ -36,7 +44,6 @@ test("on the virtual clock, stop() lets the tasks ready in that round run even w
   assert.deepEqual(await stopperTrace(0), ["stopper", "B"]);
   assert.deepEqual(await stopperTrace(6), ["stopper", "B"]);
 });
-
 
 /**
  * A program of several tasks (sleeps of 0 and of a few ms, an event, a loop.stop()
@@ -58,32 +65,41 @@ async function programTrace(seed: number, slowSteps: boolean): Promise<string[]>
   const plans = names.map(() => Array.from({ length: 12 }, () => delays[Math.floor(plan() * delays.length)]!));
   const stopAt = 1 + Math.floor(plan() * 8);
   for (const [k, name] of names.entries()) {
-    loop.createTask(function* (): Coro<void> {
-      for (const [i, d] of plans[k]!.entries()) {
-        step(name, `step ${i}`);
-        if (k === 0 && i === stopAt) {
-          trace.push(`${loop.time()} ${name} stops the loop`);
-          loop.stop();
+    loop.createTask(
+      (function* (): Coro<void> {
+        for (const [i, d] of plans[k]!.entries()) {
+          step(name, `step ${i}`);
+          if (k === 0 && i === stopAt) {
+            trace.push(`${loop.time()} ${name} stops the loop`);
+            loop.stop();
+          }
+          if (k === 1 && i === 6) ev.set();
+          if (k === 2 && i === 3) {
+            yield* ev.wait();
+            step(name, "event");
+          }
+          yield* sleep(d);
         }
-        if (k === 1 && i === 6) ev.set();
-        if (k === 2 && i === 3) {
-          yield* ev.wait();
-          step(name, "event");
-        }
-        yield* sleep(d);
-      }
-      step(name, "end");
-    }(), { name });
+        step(name, "end");
+      })(),
+      { name },
+    );
   }
   await loop.runForever();
   trace.push("-- stopped, run again --");
-  const finishing = loop.createTask(function* () { yield* sleep(1); }());
+  const finishing = loop.createTask(
+    (function* () {
+      yield* sleep(1);
+    })(),
+  );
   await loop.runUntilComplete(finishing);
   loop.close();
   return trace;
 }
 
-test("on the virtual clock, a program whose steps randomly busy-wait 0-6 ms gives exactly the trace it gives with fast steps", { timeout: 60_000 }, async () => {
+test("on the virtual clock, a program whose steps randomly busy-wait 0-6 ms gives exactly the trace it gives with fast steps", {
+  timeout: 60_000,
+}, async () => {
   for (const seed of [1, 2, 3]) {
     const fast = await programTrace(seed, false);
     const slow = await programTrace(seed, true);

@@ -27,10 +27,12 @@ function* outcomeOf(t: Coro<unknown>): Coro<{ threw: boolean; value: unknown }> 
 test("a task that throws a revoked Proxy fails with it: the awaiter gets the proxy back and run settles", { timeout: 5000 }, async () => {
   const proxy = revokedProxy();
   const got = await run(function* () {
-    return yield* outcomeOf(function* (): Coro<void> {
-      yield;
-      throw proxy;
-    }());
+    return yield* outcomeOf(
+      (function* (): Coro<void> {
+        yield;
+        throw proxy;
+      })(),
+    );
   }, virtual);
   assert.equal(got.threw, true);
   assert.ok(got.value === proxy, "the awaiter must receive the very value the task threw");
@@ -38,9 +40,11 @@ test("a task that throws a revoked Proxy fails with it: the awaiter gets the pro
 
 test("a task that yields a revoked Proxy gets a TypeError it can see, and run settles", { timeout: 5000 }, async () => {
   const got = await run(function* () {
-    return yield* outcomeOf(function* (): Coro<void> {
-      yield revokedProxy() as unknown as undefined;
-    }());
+    return yield* outcomeOf(
+      (function* (): Coro<void> {
+        yield revokedProxy() as unknown as undefined;
+      })(),
+    );
   }, virtual);
   assert.equal(got.threw, true);
   assert.ok(got.value instanceof TypeError, `expected a TypeError, got ${String(got.value)}`);
@@ -49,9 +53,15 @@ test("a task that yields a revoked Proxy gets a TypeError it can see, and run se
 test("a task that yields an object whose then getter throws fails with that error (or a TypeError), and run settles", { timeout: 5000 }, async () => {
   const boom = new Error("then getter");
   const got = await run(function* () {
-    return yield* outcomeOf(function* (): Coro<void> {
-      yield { get then(): never { throw boom; } } as unknown as undefined;
-    }());
+    return yield* outcomeOf(
+      (function* (): Coro<void> {
+        yield {
+          get then(): never {
+            throw boom;
+          },
+        } as unknown as undefined;
+      })(),
+    );
   }, virtual);
   assert.equal(got.threw, true);
   assert.ok(got.value === boom || got.value instanceof TypeError, `expected the getter's error or a TypeError, got ${String(got.value)}`);
@@ -60,17 +70,39 @@ test("a task that yields an object whose then getter throws fails with that erro
 test("the loop keeps running other tasks after a task failed with a value it cannot inspect", { timeout: 5000 }, async () => {
   const log: string[] = [];
   await run(function* () {
-    const bad = createTask(function* (): Coro<void> { yield; throw revokedProxy(); }());
-    const good = createTask(function* () { yield; yield; log.push("good ran"); }());
-    try { yield* bad; } catch { log.push("bad failed"); }
+    const bad = createTask(
+      (function* (): Coro<void> {
+        yield;
+        throw revokedProxy();
+      })(),
+    );
+    const good = createTask(
+      (function* () {
+        yield;
+        yield;
+        log.push("good ran");
+      })(),
+    );
+    try {
+      yield* bad;
+    } catch {
+      log.push("bad failed");
+    }
     yield* good;
   }, virtual);
   assert.deepEqual(log, ["bad failed", "good ran"]);
 });
 
-test("a task nobody awaits that throws a revoked Proxy is reported by the default exception handler without crashing, and run settles", { timeout: 5000 }, async () => {
+test("a task nobody awaits that throws a revoked Proxy is reported by the default exception handler without crashing, and run settles", {
+  timeout: 5000,
+}, async () => {
   const result = await run(function* () {
-    createTask(function* (): Coro<void> { yield; throw revokedProxy(); }());
+    createTask(
+      (function* (): Coro<void> {
+        yield;
+        throw revokedProxy();
+      })(),
+    );
     yield;
     yield;
     yield;

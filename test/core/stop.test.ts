@@ -7,14 +7,16 @@ const virtual = { clock: "virtual" } as const;
 test("stop() cancels the task, waits until its cleanup has run, and gives true", async () => {
   const log: string[] = [];
   await run(function* () {
-    const t = createTask((function* () {
-      try {
-        yield* sleep(10);
-      } finally {
-        yield* sleep(0.1); // cleanup that takes time: the LED ramps down
-        log.push(`cleanup done at ${getEventLoop().time()}`);
-      }
-    })());
+    const t = createTask(
+      (function* () {
+        try {
+          yield* sleep(10);
+        } finally {
+          yield* sleep(0.1); // cleanup that takes time: the LED ramps down
+          log.push(`cleanup done at ${getEventLoop().time()}`);
+        }
+      })(),
+    );
     yield* sleep(1);
     const cancelled = yield* t.stop();
     log.push(`stop gave ${cancelled} at ${getEventLoop().time()}`);
@@ -24,7 +26,11 @@ test("stop() cancels the task, waits until its cleanup has run, and gives true",
 
 test("stop() of a task that has already finished gives false at once and does not throw its result", async () => {
   const got = await run(function* () {
-    const t = createTask((function* (): Coro<number> { return 7; })());
+    const t = createTask(
+      (function* (): Coro<number> {
+        return 7;
+      })(),
+    );
     yield* sleep(0);
     return yield* t.stop();
   }, virtual);
@@ -33,13 +39,15 @@ test("stop() of a task that has already finished gives false at once and does no
 
 test("stop() of a task that swallows the cancellation and returns gives false", async () => {
   const got = await run(function* () {
-    const t = createTask((function* () {
-      try {
-        yield* sleep(10);
-      } catch (e) {
-        if (!isCancelled(e)) throw e;
-      }
-    })());
+    const t = createTask(
+      (function* () {
+        try {
+          yield* sleep(10);
+        } catch (e) {
+          if (!isCancelled(e)) throw e;
+        }
+      })(),
+    );
     yield* sleep(0);
     return yield* t.stop();
   }, virtual);
@@ -49,14 +57,16 @@ test("stop() of a task that swallows the cancellation and returns gives false", 
 test("stop() re-throws an error the task's cleanup throws", async () => {
   await assert.rejects(
     run(function* () {
-      const t = createTask((function* () {
-        try {
-          yield* sleep(10);
-        } finally {
-          // eslint-disable-next-line no-unsafe-finally
-          throw new Error("motor stuck");
-        }
-      })());
+      const t = createTask(
+        (function* () {
+          try {
+            yield* sleep(10);
+          } finally {
+            // eslint-disable-next-line no-unsafe-finally
+            throw new Error("motor stuck");
+          }
+        })(),
+      );
       yield* sleep(0);
       yield* t.stop();
     }, virtual),
@@ -67,9 +77,11 @@ test("stop() re-throws an error the task's cleanup throws", async () => {
 test("stop() of a task that never started gives true and its body never runs", async () => {
   let ran = false;
   const got = await run(function* () {
-    const t = createTask((function* () {
-      ran = true;
-    })());
+    const t = createTask(
+      (function* () {
+        ran = true;
+      })(),
+    );
     return yield* t.stop("not needed");
   }, virtual);
   assert.equal(got, true);
@@ -79,22 +91,26 @@ test("stop() of a task that never started gives true and its body never runs", a
 test("a stopper that is cancelled stops waiting at once, and the stopped task's cleanup runs on undisturbed", async () => {
   const log: string[] = [];
   await run(function* () {
-    const slow = createTask((function* () {
-      try {
-        yield* sleep(10);
-      } finally {
-        yield* sleep(1);
-        log.push("slow cleanup finished");
-      }
-    })());
-    const stopper = createTask((function* () {
-      try {
-        yield* slow.stop();
-      } catch (e) {
-        log.push(`stopper: ${isCancelled(e) ? "cancelled" : String(e)}`);
-        throw e;
-      }
-    })());
+    const slow = createTask(
+      (function* () {
+        try {
+          yield* sleep(10);
+        } finally {
+          yield* sleep(1);
+          log.push("slow cleanup finished");
+        }
+      })(),
+    );
+    const stopper = createTask(
+      (function* () {
+        try {
+          yield* slow.stop();
+        } catch (e) {
+          log.push(`stopper: ${isCancelled(e) ? "cancelled" : String(e)}`);
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(0.5);
     stopper.cancel();
     yield* sleep(0);

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, sleep, sleepMs, currentTask, Task, InvalidStateError, RuntimeError, type Coro } from "taskloop";
+import { run, createTask, sleep, sleepMs, currentTask, type Task, InvalidStateError, RuntimeError, type Coro } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
 test("a task has a unique id and a default name task-<id>, or the name it was given", async () => {
   await run(function* () {
-    const a = createTask(function* () {}());
-    const b = createTask(function* () {}(), { name: "worker" });
+    const a = createTask((function* () {})());
+    const b = createTask((function* () {})(), { name: "worker" });
     assert.notEqual(a.id, b.id);
     assert.equal(a.name, `task-${a.id}`);
     assert.equal(b.name, "worker");
@@ -19,7 +19,10 @@ test("createTask rejects anything that is not a generator object with 'coroutine
     function* gen() {}
     const bad: unknown[] = [gen, Promise.resolve(1), (async () => 1)(), 5, null, {}];
     for (const value of bad) {
-      assert.throws(() => createTask(value as Coro<void>), (e: unknown) => e instanceof TypeError && /coroutine expected/.test(e.message));
+      assert.throws(
+        () => createTask(value as Coro<void>),
+        (e: unknown) => e instanceof TypeError && /coroutine expected/.test(e.message),
+      );
     }
     assert.throws(() => createTask(gen as unknown as Coro<void>), /createTask\(main\(\)\)/);
   }, virtual);
@@ -28,7 +31,11 @@ test("createTask rejects anything that is not a generator object with 'coroutine
 test("a new task goes to the back of the ready queue and the creator runs on until it yields", async () => {
   const log: string[] = [];
   await run(function* () {
-    createTask(function* () { log.push("child"); }());
+    createTask(
+      (function* () {
+        log.push("child");
+      })(),
+    );
     log.push("parent before yield");
     yield;
     log.push("parent after yield");
@@ -49,7 +56,9 @@ test("sleep(0) and bare yield move the running task to the back of the ready que
     const a = createTask(spin("a", true));
     const b = createTask(spin("b", false));
     const c = createTask(spin("c", true));
-    yield* a; yield* b; yield* c;
+    yield* a;
+    yield* b;
+    yield* c;
   }, virtual);
   assert.deepEqual(log, ["a0", "b0", "c0", "a1", "b1", "c1", "a2", "b2", "c2"]);
 });
@@ -70,9 +79,19 @@ test("timers fire in deadline order, and equal deadlines in the order they were 
 test("the waiters of a finished task are woken in the order they started waiting", async () => {
   const log: string[] = [];
   await run(function* () {
-    const target = createTask(function* () { yield* sleep(1); return 7; }());
+    const target = createTask(
+      (function* () {
+        yield* sleep(1);
+        return 7;
+      })(),
+    );
     for (const name of ["w1", "w2", "w3"]) {
-      createTask(function* () { const v = yield* target; log.push(`${name}:${v}`); }());
+      createTask(
+        (function* () {
+          const v = yield* target;
+          log.push(`${name}:${v}`);
+        })(),
+      );
     }
     yield* sleep(2);
   }, virtual);
@@ -81,9 +100,19 @@ test("the waiters of a finished task are woken in the order they started waiting
 
 test("yield* task gives its return value, or re-throws its error", async () => {
   await run(function* () {
-    const ok = createTask(function* () { yield* sleep(0.1); return "value"; }());
+    const ok = createTask(
+      (function* () {
+        yield* sleep(0.1);
+        return "value";
+      })(),
+    );
     assert.equal(yield* ok, "value");
-    const bad = createTask(function* (): Coro<number> { yield* sleep(0.1); throw new Error("boom"); }());
+    const bad = createTask(
+      (function* (): Coro<number> {
+        yield* sleep(0.1);
+        throw new Error("boom");
+      })(),
+    );
     try {
       yield* bad;
       assert.fail("expected the task's error");
@@ -95,10 +124,12 @@ test("yield* task gives its return value, or re-throws its error", async () => {
 
 test("a task that awaits itself gets a RuntimeError", async () => {
   await run(function* () {
-    const t: Task<void> = createTask(function* (): Coro<void> {
-      yield;
-      yield* currentTask() as Task<void>;
-    }());
+    const t: Task<void> = createTask(
+      (function* (): Coro<void> {
+        yield;
+        yield* currentTask() as Task<void>;
+      })(),
+    );
     try {
       yield* t;
       assert.fail("expected an error");
@@ -144,7 +175,9 @@ test("yielding a number or an object throws a TypeError that names it and sugges
 
 test("yielding a generator object throws a TypeError asking 'did you mean yield*?'", async () => {
   await run(function* () {
-    function* inner() { yield* sleep(1); }
+    function* inner() {
+      yield* sleep(1);
+    }
     try {
       yield inner();
       assert.fail("expected a TypeError");
@@ -157,7 +190,12 @@ test("yielding a generator object throws a TypeError asking 'did you mean yield*
 
 test("result() and exception() throw InvalidStateError before the task is done", async () => {
   await run(function* () {
-    const t = createTask(function* () { yield* sleep(1); return 1; }());
+    const t = createTask(
+      (function* () {
+        yield* sleep(1);
+        return 1;
+      })(),
+    );
     assert.throws(() => t.result(), InvalidStateError);
     assert.throws(() => t.exception(), InvalidStateError);
     assert.equal(t.done(), false);
@@ -171,11 +209,19 @@ test("result() and exception() throw InvalidStateError before the task is done",
 test("result() re-throws a failed task's error and exception() returns it", async () => {
   await run(function* () {
     const err = new Error("bad");
-    const t = createTask(function* (): Coro<void> { yield; throw err; }());
+    const t = createTask(
+      (function* (): Coro<void> {
+        yield;
+        throw err;
+      })(),
+    );
     yield* sleep(0.01);
     assert.equal(t.done(), true);
     assert.equal(t.cancelled(), false);
-    assert.throws(() => t.result(), (e: unknown) => e === err);
+    assert.throws(
+      () => t.result(),
+      (e: unknown) => e === err,
+    );
     assert.equal(t.exception(), err);
   }, virtual);
 });
@@ -183,8 +229,15 @@ test("result() re-throws a failed task's error and exception() returns it", asyn
 test("done callbacks are called once when the task finishes, and removed ones are not", async () => {
   const calls: string[] = [];
   await run(function* () {
-    const t = createTask(function* () { yield* sleep(1); return 3; }());
-    const removed = (): void => { calls.push("removed"); };
+    const t = createTask(
+      (function* () {
+        yield* sleep(1);
+        return 3;
+      })(),
+    );
+    const removed = (): void => {
+      calls.push("removed");
+    };
     t.addDoneCallback((task) => calls.push(`cb1:${task.result()}`));
     t.addDoneCallback(removed);
     t.addDoneCallback((task) => calls.push(`cb2:${task.done()}`));
@@ -199,7 +252,12 @@ test("done callbacks are called once when the task finishes, and removed ones ar
 test("plain async code can await a task, because a task is a thenable", async () => {
   let task: Task<string> | undefined;
   const main = run(function* () {
-    task = createTask(function* () { yield* sleep(1); return "from task"; }());
+    task = createTask(
+      (function* () {
+        yield* sleep(1);
+        return "from task";
+      })(),
+    );
     yield* sleep(2);
   }, virtual);
   await Promise.resolve();
@@ -211,9 +269,17 @@ test("plain async code can await a task, because a task is a thenable", async ()
 test("a done callback added after the task finished runs after the tasks already ready, as CPython's call_soon", async () => {
   const log: string[] = [];
   await run(function* () {
-    const t = createTask(function* () { return 1; }());
+    const t = createTask(
+      (function* () {
+        return 1;
+      })(),
+    );
     yield* sleep(0);
-    createTask(function* () { log.push("X runs"); }());
+    createTask(
+      (function* () {
+        log.push("X runs");
+      })(),
+    );
     t.addDoneCallback(() => log.push("late callback"));
     log.push("main before yield");
     yield* sleep(0);
@@ -225,9 +291,19 @@ test("a done callback added after the task finished runs after the tasks already
 test("when main ends, the tasks already ready in that round take their turn before the leftovers are cancelled (asyncio.run)", async () => {
   const log: string[] = [];
   await run(function* () {
-    createTask(function* () {
-      try { for (let i = 0; ; i++) { log.push(`tick ${i}`); yield* sleep(0); } } catch (e) { log.push("ticker cancelled"); throw e; }
-    }());
+    createTask(
+      (function* () {
+        try {
+          for (let i = 0; ; i++) {
+            log.push(`tick ${i}`);
+            yield* sleep(0);
+          }
+        } catch (e) {
+          log.push("ticker cancelled");
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(0);
     log.push("main returns");
   }, virtual);

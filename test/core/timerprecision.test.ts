@@ -15,7 +15,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 type Fn = () => void;
-interface FakeTimer { cleared: boolean }
+interface FakeTimer {
+  cleared: boolean;
+}
 
 /** A simulated host, active while `sim` is set; otherwise every call goes to the real one. */
 class SimHost {
@@ -62,24 +64,31 @@ performance.now = () => (sim ? sim.now : realNow());
 const { run, sleepMs, createTask, gather, getEventLoop, newEventLoop, Event } = await import("taskloop");
 type Precision = "efficient" | "precise";
 
-interface Wake { ms: number; polls: number; late: number }
+interface Wake {
+  ms: number;
+  polls: number;
+  late: number;
+}
 
 /** Runs a loop of sleeps on a simulated host; for each sleep, the polls made during it and how late it woke. */
 async function simulate(precision: Precision, sleeps: number[], jitter?: number[]): Promise<Wake[]> {
   const host = new SimHost(jitter);
   sim = host;
   try {
-    return await run(function* () {
-      const loop = getEventLoop();
-      const wakes: Wake[] = [];
-      for (const ms of sleeps) {
-        const polls = host.polls;
-        const deadline = loop.time() + ms;
-        yield* sleepMs(ms);
-        wakes.push({ ms, polls: host.polls - polls, late: loop.time() - deadline });
-      }
-      return wakes;
-    }, { clock: "real", timerPrecision: precision });
+    return await run(
+      function* () {
+        const loop = getEventLoop();
+        const wakes: Wake[] = [];
+        for (const ms of sleeps) {
+          const polls = host.polls;
+          const deadline = loop.time() + ms;
+          yield* sleepMs(ms);
+          wakes.push({ ms, polls: host.polls - polls, late: loop.time() - deadline });
+        }
+        return wakes;
+      },
+      { clock: "real", timerPrecision: precision },
+    );
   } finally {
     sim = null;
   }
@@ -94,7 +103,10 @@ test("timerPrecision is validated: a TypeError naming the option and the values 
       (e: unknown) => e instanceof TypeError && /^LoopOptions\.timerPrecision must be "efficient" or "precise", got /.test(e.message),
     );
   }
-  assert.throws(() => newEventLoop({ timerPrecison: "precise" } as unknown as { timerPrecision: Precision }), /unknown option "timerPrecison"; the options are clock, slowStepMs, onSlowStep and timerPrecision/);
+  assert.throws(
+    () => newEventLoop({ timerPrecison: "precise" } as unknown as { timerPrecision: Precision }),
+    /unknown option "timerPrecison"; the options are clock, slowStepMs, onSlowStep and timerPrecision/,
+  );
   for (const ok of ["efficient", "precise", undefined] as const) newEventLoop({ clock: "real", timerPrecision: ok });
 });
 
@@ -102,23 +114,33 @@ for (const precision of ["efficient", "precise"] as const) {
   test(`${precision}: sleepers wake in deadline order (real clock)`, async () => {
     const woke: string[] = [];
     const deadlines: [string, number][] = [];
-    await run(function* () {
-      const loop = getEventLoop();
-      const go = new Event();
-      function* sleeper(name: string, ms: number) {
-        yield* go.wait();
-        // All start sleeping in one round, 8 ms apart. The order is checked against the
-        // deadlines as read here, so even a stall in the middle of the round cannot fail it.
-        deadlines.push([name, loop.time() + ms]);
-        yield* sleepMs(ms);
-        woke.push(name);
-      }
-      const plan: [string, number][] = [["e", 32], ["a", 0.5], ["c", 16.5], ["b", 8.7], ["d", 24], ["f", 40]];
-      const tasks = plan.map(([name, ms]) => createTask(sleeper(name, ms)));
-      yield* sleepMs(0);
-      go.set();
-      yield* gather(...tasks);
-    }, { clock: "real", timerPrecision: precision });
+    await run(
+      function* () {
+        const loop = getEventLoop();
+        const go = new Event();
+        function* sleeper(name: string, ms: number) {
+          yield* go.wait();
+          // All start sleeping in one round, 8 ms apart. The order is checked against the
+          // deadlines as read here, so even a stall in the middle of the round cannot fail it.
+          deadlines.push([name, loop.time() + ms]);
+          yield* sleepMs(ms);
+          woke.push(name);
+        }
+        const plan: [string, number][] = [
+          ["e", 32],
+          ["a", 0.5],
+          ["c", 16.5],
+          ["b", 8.7],
+          ["d", 24],
+          ["f", 40],
+        ];
+        const tasks = plan.map(([name, ms]) => createTask(sleeper(name, ms)));
+        yield* sleepMs(0);
+        go.set();
+        yield* gather(...tasks);
+      },
+      { clock: "real", timerPrecision: precision },
+    );
     const expected = [...deadlines].sort((x, y) => x[1] - y[1]).map(([name]) => name);
     assert.deepEqual(woke, expected);
     assert.equal(woke.length, 6);
@@ -132,14 +154,25 @@ test("efficient and precise: sleepers wake in deadline order, equal deadlines in
       sim = host;
       const woke: string[] = [];
       try {
-        await run(function* () {
-          function* sleeper(name: string, ms: number) {
-            yield* sleepMs(ms);
-            woke.push(name);
-          }
-          const plan: [string, number][] = [["f", 9], ["a", 0.1], ["d", 2.2], ["b", 1], ["e", 2.2], ["c", 1.9], ["g", 30]];
-          yield* gather(...plan.map(([name, ms]) => createTask(sleeper(name, ms))));
-        }, { clock: "real", timerPrecision: precision });
+        await run(
+          function* () {
+            function* sleeper(name: string, ms: number) {
+              yield* sleepMs(ms);
+              woke.push(name);
+            }
+            const plan: [string, number][] = [
+              ["f", 9],
+              ["a", 0.1],
+              ["d", 2.2],
+              ["b", 1],
+              ["e", 2.2],
+              ["c", 1.9],
+              ["g", 30],
+            ];
+            yield* gather(...plan.map(([name, ms]) => createTask(sleeper(name, ms))));
+          },
+          { clock: "real", timerPrecision: precision },
+        );
       } finally {
         sim = null;
       }
@@ -181,11 +214,14 @@ test("the virtual clock takes timerPrecision and ignores it: no host timer, time
     const host = new SimHost();
     sim = host;
     try {
-      const t = await run(function* () {
-        yield* sleepMs(1.5);
-        yield* sleepMs(10_000);
-        return getEventLoop().time();
-      }, { clock: "virtual", timerPrecision: precision });
+      const t = await run(
+        function* () {
+          yield* sleepMs(1.5);
+          yield* sleepMs(10_000);
+          return getEventLoop().time();
+        },
+        { clock: "virtual", timerPrecision: precision },
+      );
       assert.equal(t, 10_001.5);
     } finally {
       sim = null;

@@ -8,9 +8,17 @@ test("a failed task nobody awaits makes the loop call the exception handler once
   const seen: ExceptionContext[] = [];
   await run(function* () {
     const loop = getEventLoop();
-    loop.setExceptionHandler((l, ctx) => { assert.equal(l, loop); seen.push(ctx); });
+    loop.setExceptionHandler((l, ctx) => {
+      assert.equal(l, loop);
+      seen.push(ctx);
+    });
     assert.equal(typeof loop.getExceptionHandler(), "function");
-    const t = createTask(function* (): Coro<void> { yield; throw new Error("lost"); }());
+    const t = createTask(
+      (function* (): Coro<void> {
+        yield;
+        throw new Error("lost");
+      })(),
+    );
     yield* sleep(1);
     assert.equal(seen.length, 1);
     assert.equal(seen[0]!.message, "Task exception wasn't retrieved");
@@ -25,8 +33,17 @@ test("an error retrieved by an awaiter is not reported to the exception handler"
   const seen: ExceptionContext[] = [];
   await run(function* () {
     getEventLoop().setExceptionHandler((_l, ctx) => seen.push(ctx));
-    const t = createTask(function* (): Coro<void> { yield; throw new Error("handled"); }());
-    try { yield* t; } catch { /* retrieved */ }
+    const t = createTask(
+      (function* (): Coro<void> {
+        yield;
+        throw new Error("handled");
+      })(),
+    );
+    try {
+      yield* t;
+    } catch {
+      /* retrieved */
+    }
     yield* sleep(1);
   }, virtual);
   assert.equal(seen.length, 0);
@@ -35,10 +52,18 @@ test("an error retrieved by an awaiter is not reported to the exception handler"
 test("the default exception handler prints the message, the task and the stack to stderr", async () => {
   const lines: string[] = [];
   const original = console.error;
-  console.error = (...args: unknown[]) => { lines.push(args.join(" ")); };
+  console.error = (...args: unknown[]) => {
+    lines.push(args.join(" "));
+  };
   try {
     await run(function* () {
-      createTask(function* (): Coro<void> { yield; throw new Error("printed"); }(), { name: "failing" });
+      createTask(
+        (function* (): Coro<void> {
+          yield;
+          throw new Error("printed");
+        })(),
+        { name: "failing" },
+      );
       yield* sleep(1);
     }, virtual);
   } finally {
@@ -64,15 +89,26 @@ test("the loop calls callExceptionHandler with a custom context and keeps runnin
 
 test("an error retrieved later in the same round is not reported, even when a slice ends between the two steps", async () => {
   const seen: string[] = [];
-  await run(function* () {
-    getEventLoop().setExceptionHandler((_l, ctx) => seen.push(ctx.message));
-    const t = createTask(function* (): Coro<void> {
-      const end = performance.now() + 8; // longer than a slice: the loop gives way to the host right after this step
-      while (performance.now() < end) { /* busy */ }
-      throw new Error("retrieved below");
-    }());
-    yield* sleep(0);
-    try { yield* t; } catch { /* retrieved */ }
-  }, { clock: "real", slowStepMs: 1000, onSlowStep: () => {} });
+  await run(
+    function* () {
+      getEventLoop().setExceptionHandler((_l, ctx) => seen.push(ctx.message));
+      const t = createTask(
+        (function* (): Coro<void> {
+          const end = performance.now() + 8; // longer than a slice: the loop gives way to the host right after this step
+          while (performance.now() < end) {
+            /* busy */
+          }
+          throw new Error("retrieved below");
+        })(),
+      );
+      yield* sleep(0);
+      try {
+        yield* t;
+      } catch {
+        /* retrieved */
+      }
+    },
+    { clock: "real", slowStepMs: 1000, onSlowStep: () => {} },
+  );
   assert.deepEqual(seen, []);
 });

@@ -84,22 +84,24 @@ test("a task cancelled inside waitFor runs its own waiting cleanup to the end: n
         log.push(`work cleaned up at ${loop.time()}`);
       }
     }
-    const t = createTask(function* () {
-      try {
-        yield* waitFor(work(), 5);
-      } catch (e) {
-        log.push(`task caught ${isCancelled(e) ? "CancelledError" : String(e)} at ${loop.time()}`);
-        throw e;
-      } finally {
+    const t = createTask(
+      (function* () {
         try {
-          yield* sleep(0.2);
-          log.push(`task cleanup done at ${loop.time()}`);
+          yield* waitFor(work(), 5);
         } catch (e) {
-          log.push(`task cleanup interrupted by ${isCancelled(e) ? "CancelledError" : String(e)} at ${loop.time()}`);
+          log.push(`task caught ${isCancelled(e) ? "CancelledError" : String(e)} at ${loop.time()}`);
           throw e;
+        } finally {
+          try {
+            yield* sleep(0.2);
+            log.push(`task cleanup done at ${loop.time()}`);
+          } catch (e) {
+            log.push(`task cleanup interrupted by ${isCancelled(e) ? "CancelledError" : String(e)} at ${loop.time()}`);
+            throw e;
+          }
         }
-      }
-    }());
+      })(),
+    );
     yield* sleep(0.01);
     t.cancel();
     const e = yield* thrownBy(t);
@@ -108,30 +110,41 @@ test("a task cancelled inside waitFor runs its own waiting cleanup to the end: n
   // Today's order (MicroPython's wait_for gives up at once): caught at 10, work cleaned up at 70,
   // task cleanup done at 210. Whenever the catch happens, the cleanup's 200 ms sleep must run out.
   const caught = log.find((l) => l.startsWith("task caught"));
-  assert.ok(caught !== undefined && caught.startsWith("task caught CancelledError at "), `log: ${log.join(" | ")}`);
-  const at = Number(caught.slice("task caught CancelledError at ".length));
-  assert.deepEqual(log.filter((l) => !l.startsWith("task caught")), [
-    "work cleaned up at 70",
-    `task cleanup done at ${at + 200}`,
-  ]);
+  assert.ok(caught?.startsWith("task caught CancelledError at "), `log: ${log.join(" | ")}`);
+  const at = Number(caught!.slice("task caught CancelledError at ".length));
+  assert.deepEqual(
+    log.filter((l) => !l.startsWith("task caught")),
+    ["work cleaned up at 70", `task cleanup done at ${at + 200}`],
+  );
 });
 
-test("waitFor with a timeout of 1e306 s is refused as too long, not as \"must be finite\"", () => {
-  assert.throws(() => waitFor(function* () {}(), 1e306), (e: unknown) => {
-    assert.ok(e instanceof RangeError, `expected a RangeError, got ${String(e)}`);
-    assert.doesNotMatch(e.message, /must be finite|not finite/i, `a finite number called infinite: ${e.message}`);
-    assert.match(e.message, /too (long|large|big)|at most|maximum|exceed/i);
-    assert.match(e.message, /timeout/);
-    return true;
-  });
+test('waitFor with a timeout of 1e306 s is refused as too long, not as "must be finite"', () => {
+  assert.throws(
+    () => waitFor((function* () {})(), 1e306),
+    (e: unknown) => {
+      assert.ok(e instanceof RangeError, `expected a RangeError, got ${String(e)}`);
+      assert.doesNotMatch(e.message, /must be finite|not finite/i, `a finite number called infinite: ${e.message}`);
+      assert.match(e.message, /too (long|large|big)|at most|maximum|exceed/i);
+      assert.match(e.message, /timeout/);
+      return true;
+    },
+  );
 });
 
 test("a waitFor whose work finishes in time leaves the waiting task's signal alone (it was not cancelled)", async () => {
   await run(function* () {
-    const me = createTask(function* () {
-      const v = yield* waitFor(function* () { yield* sleep(0.01); return 7; }(), 1);
-      return v;
-    }());
+    const me = createTask(
+      (function* () {
+        const v = yield* waitFor(
+          (function* () {
+            yield* sleep(0.01);
+            return 7;
+          })(),
+          1,
+        );
+        return v;
+      })(),
+    );
     const signal = me.signal;
     assert.equal(yield* me, 7);
     assert.equal(signal.aborted, false);
@@ -141,7 +154,13 @@ test("a waitFor whose work finishes in time leaves the waiting task's signal alo
 
 test("waitFor gives the result when it comes in time", async () => {
   await run(function* () {
-    const v = yield* waitFor(function* () { yield* sleep(1); return "ok"; }(), 2);
+    const v = yield* waitFor(
+      (function* () {
+        yield* sleep(1);
+        return "ok";
+      })(),
+      2,
+    );
     assert.equal(v, "ok");
     assert.equal(getEventLoop().time(), 1000);
   }, virtual);
@@ -152,9 +171,17 @@ test("waitFor on timeout cancels the work, waits for its cleanup, then throws Ti
   await run(function* () {
     const loop = getEventLoop();
     try {
-      yield* waitFor(function* () {
-        try { yield* sleep(10); } finally { yield* sleep(0.5); log.push(`cleanup done at ${loop.time()}`); }
-      }(), 1);
+      yield* waitFor(
+        (function* () {
+          try {
+            yield* sleep(10);
+          } finally {
+            yield* sleep(0.5);
+            log.push(`cleanup done at ${loop.time()}`);
+          }
+        })(),
+        1,
+      );
     } catch (e) {
       assert.ok(e instanceof TimeoutError);
       log.push(`TimeoutError at ${loop.time()}`);
@@ -166,7 +193,11 @@ test("waitFor on timeout cancels the work, waits for its cleanup, then throws Ti
 test("waitFor still throws TimeoutError when the work swallows the cancellation and returns", async () => {
   await run(function* () {
     const work = function* () {
-      try { yield* sleep(10); } catch (e) { if (!isCancelled(e)) throw e; }
+      try {
+        yield* sleep(10);
+      } catch (e) {
+        if (!isCancelled(e)) throw e;
+      }
       return "swallowed";
     };
     try {
@@ -181,19 +212,42 @@ test("waitFor still throws TimeoutError when the work swallows the cancellation 
 test("cancelling the task in waitFor cancels the work too", async () => {
   let workCancelled = false;
   await run(function* () {
-    const waiter = createTask(waitFor(function* () {
-      try { yield* sleep(10); } catch (e) { workCancelled = isCancelled(e); throw e; }
-    }(), 5) as Coro<void>);
+    const waiter = createTask(
+      waitFor(
+        (function* () {
+          try {
+            yield* sleep(10);
+          } catch (e) {
+            workCancelled = isCancelled(e);
+            throw e;
+          }
+        })(),
+        5,
+      ) as Coro<void>,
+    );
     yield* sleep(1);
     waiter.cancel();
-    try { yield* waiter; } catch (e) { assert.ok(isCancelled(e)); }
+    try {
+      yield* waiter;
+    } catch (e) {
+      assert.ok(isCancelled(e));
+    }
   }, virtual);
   assert.equal(workCancelled, true);
 });
 
 test("waitFor(aw, null) waits forever and waitForMs takes milliseconds", async () => {
   await run(function* () {
-    assert.equal(yield* waitFor(function* () { yield* sleep(3600); return 1; }(), null), 1);
+    assert.equal(
+      yield* waitFor(
+        (function* () {
+          yield* sleep(3600);
+          return 1;
+        })(),
+        null,
+      ),
+      1,
+    );
     try {
       yield* waitForMs(sleep(1), 10);
       assert.fail("expected TimeoutError");
@@ -206,7 +260,12 @@ test("waitFor(aw, null) waits forever and waitForMs takes milliseconds", async (
 
 test("waitFor accepts a task and re-throws the task's own error", async () => {
   await run(function* () {
-    const t = createTask(function* (): Coro<void> { yield* sleep(0.1); throw new RangeError("bad"); }());
+    const t = createTask(
+      (function* (): Coro<void> {
+        yield* sleep(0.1);
+        throw new RangeError("bad");
+      })(),
+    );
     try {
       yield* waitFor(t, 1);
       assert.fail("expected RangeError");
@@ -221,16 +280,35 @@ test("waitFor that timed out still ends cancelled when its task is cancelled whi
   const log: string[] = [];
   await run(function* () {
     function* work() {
-      try { yield* sleep(10); } finally {
-        try { yield* sleep(1); log.push("work cleaned up"); } catch (e) { log.push("work cleanup interrupted"); throw e; }
+      try {
+        yield* sleep(10);
+      } finally {
+        try {
+          yield* sleep(1);
+          log.push("work cleaned up");
+        } catch (e) {
+          log.push("work cleanup interrupted");
+          throw e;
+        }
       }
     }
-    const t = createTask(function* () {
-      try { yield* waitFor(work(), 1); } catch (e) { log.push(`waitFor threw ${(e as Error).name}`); throw e; }
-    }());
+    const t = createTask(
+      (function* () {
+        try {
+          yield* waitFor(work(), 1);
+        } catch (e) {
+          log.push(`waitFor threw ${(e as Error).name}`);
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(1.5); // timed out at 1 s; the work's cleanup runs until 2 s
     t.cancel();
-    try { yield* t; } catch { /* expected */ }
+    try {
+      yield* t;
+    } catch {
+      /* expected */
+    }
     assert.equal(t.cancelled(), true);
     yield* sleep(1); // the work's cleanup goes on by itself
   }, virtual);
@@ -239,7 +317,25 @@ test("waitFor that timed out still ends cancelled when its task is cancelled whi
 
 test("waitFor(aw, Infinity) waits forever, like null", async () => {
   await run(function* () {
-    assert.equal(yield* waitFor(function* () { yield* sleep(3600); return 1; }(), Infinity), 1);
-    assert.equal(yield* waitForMs(function* () { yield* sleep(1); return 2; }(), Infinity), 2);
+    assert.equal(
+      yield* waitFor(
+        (function* () {
+          yield* sleep(3600);
+          return 1;
+        })(),
+        Infinity,
+      ),
+      1,
+    );
+    assert.equal(
+      yield* waitForMs(
+        (function* () {
+          yield* sleep(1);
+          return 2;
+        })(),
+        Infinity,
+      ),
+      2,
+    );
   }, virtual);
 });

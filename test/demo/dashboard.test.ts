@@ -34,6 +34,7 @@ test("npm start without a terminal prints a snapshot each second listing the dem
   assert.equal(code, 0, stderr);
   assert.match(stdout, /--- snapshot at 1\.0 s/);
   assert.match(stdout, /--- snapshot at 2\.0 s/);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the escape character is what the check looks for
   assert.doesNotMatch(stdout, /\x1b\[/, "no ANSI escapes without a terminal");
   assert.match(stdout, /^LED [●○] (on |off) +button ▲ up +\(presses: 0\) +DHT22 \d+\.\d °C +\d+\.\d % +uptime 0:02$/m);
 
@@ -59,7 +60,9 @@ test("npm start rejects a --seconds that is not a positive number", { timeout: 6
   assert.match(stderr, /--seconds needs a positive number, got soon/);
 });
 
-test("keys d then c (scripted with --keys): the download shows as a task with a progress line, and cancelling it leaves no partial file", { timeout: 60_000 }, async () => {
+test("keys d then c (scripted with --keys): the download shows as a task with a progress line, and cancelling it leaves no partial file", {
+  timeout: 60_000,
+}, async () => {
   const { code, stdout, stderr } = await npmStart(["--seconds", "4", "--keys", "d@0.2,c@1.5"]);
   assert.equal(code, 0, stderr);
   // A snapshot taken while it downloads (at 1.0 s, or the next one if the machine is busy).

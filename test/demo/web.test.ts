@@ -47,10 +47,12 @@ after(async () => {
 /** The task table as the page shows it: name → [state, waiting on]. */
 async function taskTable(p: Page): Promise<Record<string, [string, string]>> {
   return p.$$eval("#tasks tr", (rows) =>
-    Object.fromEntries(rows.map((r) => {
-      const cells = [...r.querySelectorAll("td")].map((c) => c.textContent ?? "");
-      return [cells[1]!, [cells[2]!, cells[3]!]];
-    })),
+    Object.fromEntries(
+      rows.map((r) => {
+        const cells = [...r.querySelectorAll("td")].map((c) => c.textContent ?? "");
+        return [cells[1]!, [cells[2]!, cells[3]!]];
+      }),
+    ),
   );
 }
 

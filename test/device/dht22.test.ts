@@ -14,17 +14,20 @@ test("measure() blocks for a few milliseconds of real time", () => {
 test("readings are plausible, rounded to 0.1 and drift slowly", async () => {
   const sensor = new DHT22(new Pin(15));
   const temps: number[] = [];
-  await run(function* () {
-    for (let i = 0; i < 30; i++) {
-      sensor.measure();
-      const t = sensor.temperature();
-      const h = sensor.humidity();
-      assert.ok(t > 15 && t < 30 && h > 30 && h < 60, `${t} °C ${h} %`);
-      assert.equal(Math.round(t * 10) / 10, t);
-      temps.push(t);
-      yield* sleep(2);
-    }
-  }, { clock: "virtual" });
+  await run(
+    function* () {
+      for (let i = 0; i < 30; i++) {
+        sensor.measure();
+        const t = sensor.temperature();
+        const h = sensor.humidity();
+        assert.ok(t > 15 && t < 30 && h > 30 && h < 60, `${t} °C ${h} %`);
+        assert.equal(Math.round(t * 10) / 10, t);
+        temps.push(t);
+        yield* sleep(2);
+      }
+    },
+    { clock: "virtual" },
+  );
   for (let i = 1; i < temps.length; i++) assert.ok(Math.abs(temps[i]! - temps[i - 1]!) < 0.5);
 });
 
@@ -43,8 +46,14 @@ test("failNext makes the next read throw OSError ETIMEDOUT and keeps the previou
 
 test("temperature() and humidity() before any reading throw a RuntimeError saying to call measure() first", () => {
   const sensor = new DHT22(new Pin(15));
-  assert.throws(() => sensor.temperature(), (e: unknown) => e instanceof RuntimeError && /call measure\(\) first/.test(e.message));
-  assert.throws(() => sensor.humidity(), (e: unknown) => e instanceof RuntimeError && /call measure\(\) first/.test(e.message));
+  assert.throws(
+    () => sensor.temperature(),
+    (e: unknown) => e instanceof RuntimeError && /call measure\(\) first/.test(e.message),
+  );
+  assert.throws(
+    () => sensor.humidity(),
+    (e: unknown) => e instanceof RuntimeError && /call measure\(\) first/.test(e.message),
+  );
 });
 
 test("the same seed gives the same readings", () => {
@@ -59,13 +68,16 @@ test("the same seed gives the same readings", () => {
 /** Temperatures read every `everyMs` for `minutes` of virtual time. */
 async function readEvery(sensor: DHT22, everyMs: number, minutes: number): Promise<{ t: number; h: number }[]> {
   const readings: { t: number; h: number }[] = [];
-  await run(function* () {
-    for (let ms = 0; ms <= minutes * 60_000; ms += everyMs) {
-      sensor.measure();
-      readings.push({ t: sensor.temperature(), h: sensor.humidity() });
-      yield* sleepMs(everyMs);
-    }
-  }, { clock: "virtual" });
+  await run(
+    function* () {
+      for (let ms = 0; ms <= minutes * 60_000; ms += everyMs) {
+        sensor.measure();
+        readings.push({ t: sensor.temperature(), h: sensor.humidity() });
+        yield* sleepMs(everyMs);
+      }
+    },
+    { clock: "virtual" },
+  );
   return readings;
 }
 
@@ -109,23 +121,31 @@ test("temperature, humidity and seed options are checked and the error names the
 
 test("on the virtual clock measure() moves the clock on by readMs instead of spinning, and the step is charged for it", async () => {
   const slow: number[] = [];
-  await run(function* () {
-    const loop = getEventLoop();
-    const sensor = new DHT22(new Pin(15), { readMs: 5 });
-    const before = loop.time();
-    sensor.measure();
-    assert.equal(loop.time() - before, 5);
-    // Another task due 1 ms after the read began runs 4 ms late, as on the device.
-    const late = createTask(function* () { yield* sleepMs(1); }(), { name: "late" });
-    yield* sleepMs(0.5);
-    const t0 = loop.time();
-    sensor.measure();
-    assert.equal(loop.time() - t0, 5);
-    yield* late;
-    assert.equal(late.done(), true);
-    const me = loop.tasks().find((t) => t.name === "main")!;
-    assert.ok(me.maxStepMs >= 5, `the reading step is charged its 5 ms, got ${me.maxStepMs}`);
-  }, { clock: "virtual", slowStepMs: 4, onSlowStep: ({ durationMs }) => void slow.push(durationMs) });
+  await run(
+    function* () {
+      const loop = getEventLoop();
+      const sensor = new DHT22(new Pin(15), { readMs: 5 });
+      const before = loop.time();
+      sensor.measure();
+      assert.equal(loop.time() - before, 5);
+      // Another task due 1 ms after the read began runs 4 ms late, as on the device.
+      const late = createTask(
+        (function* () {
+          yield* sleepMs(1);
+        })(),
+        { name: "late" },
+      );
+      yield* sleepMs(0.5);
+      const t0 = loop.time();
+      sensor.measure();
+      assert.equal(loop.time() - t0, 5);
+      yield* late;
+      assert.equal(late.done(), true);
+      const me = loop.tasks().find((t) => t.name === "main")!;
+      assert.ok(me.maxStepMs >= 5, `the reading step is charged its 5 ms, got ${me.maxStepMs}`);
+    },
+    { clock: "virtual", slowStepMs: 4, onSlowStep: ({ durationMs }) => void slow.push(durationMs) },
+  );
   assert.equal(slow.length, 2);
   assert.ok(slow.every((ms) => ms >= 5));
 });

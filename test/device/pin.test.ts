@@ -69,9 +69,18 @@ test("drive on an output and value(v) on an input throw RuntimeErrors that name 
 
 test("on, off and toggle on an input throw RuntimeErrors that name the call", () => {
   const input = new Pin(14, Pin.IN);
-  assert.throws(() => input.on(), (e: unknown) => e instanceof RuntimeError && /on\(\) sets an output/.test(e.message));
-  assert.throws(() => input.off(), (e: unknown) => e instanceof RuntimeError && /off\(\) sets an output/.test(e.message));
-  assert.throws(() => input.toggle(), (e: unknown) => e instanceof RuntimeError && /toggle\(\) sets an output/.test(e.message));
+  assert.throws(
+    () => input.on(),
+    (e: unknown) => e instanceof RuntimeError && /on\(\) sets an output/.test(e.message),
+  );
+  assert.throws(
+    () => input.off(),
+    (e: unknown) => e instanceof RuntimeError && /off\(\) sets an output/.test(e.message),
+  );
+  assert.throws(
+    () => input.toggle(),
+    (e: unknown) => e instanceof RuntimeError && /toggle\(\) sets an output/.test(e.message),
+  );
   assert.equal(input.history.length, 0);
 });
 
@@ -82,13 +91,19 @@ test("a bad mode or pull is rejected with the constants to use", () => {
 
 test("drive() rejects a missing level or one that is not 0, 1, false or true, naming level", () => {
   const input = new Pin(14, Pin.IN);
-  assert.throws(() => (input.drive as (level?: unknown) => void)(), { name: "TypeError", message: /drive\(level\): level must be 0, 1, false or true, got undefined/ });
+  assert.throws(() => (input.drive as (level?: unknown) => void)(), {
+    name: "TypeError",
+    message: /drive\(level\): level must be 0, 1, false or true, got undefined/,
+  });
   assert.throws(() => input.drive("0" as never), { name: "TypeError", message: /level must be 0, 1, false or true, got "0" \(a string\)/ });
   assert.throws(() => input.drive(2), { name: "TypeError", message: /level must be/ });
   assert.equal(input.history.length, 0);
   input.drive(true);
   input.drive(false);
-  assert.deepEqual(input.history.map((c) => c.value), [1, 0]);
+  assert.deepEqual(
+    input.history.map((c) => c.value),
+    [1, 0],
+  );
 });
 
 test("value(v) rejects a level that is not 0, 1, false or true, naming v", () => {
@@ -117,16 +132,26 @@ test("options.value must be 0, 1, false or true", () => {
 test("options.historyLimit must be a whole number >= 0 or Infinity", () => {
   assert.equal(new Pin(1, Pin.OUT, null, { historyLimit: 0 }).history.length, 0);
   new Pin(1, Pin.OUT, null, { historyLimit: Infinity });
-  assert.throws(() => new Pin(1, Pin.OUT, null, { historyLimit: -1 }), { name: "RangeError", message: /options\.historyLimit must be a whole number >= 0.*got -1/ });
+  assert.throws(() => new Pin(1, Pin.OUT, null, { historyLimit: -1 }), {
+    name: "RangeError",
+    message: /options\.historyLimit must be a whole number >= 0.*got -1/,
+  });
   assert.throws(() => new Pin(1, Pin.OUT, null, { historyLimit: 1.5 }), { name: "RangeError", message: /options\.historyLimit/ });
   assert.throws(() => new Pin(1, Pin.OUT, null, { historyLimit: NaN }), { name: "RangeError", message: /options\.historyLimit/ });
-  assert.throws(() => new Pin(1, Pin.OUT, null, { historyLimit: "x" as never }), { name: "TypeError", message: /options\.historyLimit must be a number.*got "x"/ });
+  assert.throws(() => new Pin(1, Pin.OUT, null, { historyLimit: "x" as never }), {
+    name: "TypeError",
+    message: /options\.historyLimit must be a number.*got "x"/,
+  });
 });
 
 test("irq rejects a trigger that is not IRQ_RISING, IRQ_FALLING or both", () => {
   const pin = new Pin(14, Pin.IN);
   for (const trigger of [1.5, 0, 4, 7, "1", NaN]) {
-    assert.throws(() => pin.irq(() => {}, trigger as never), { name: "TypeError", message: /trigger must be Pin\.IRQ_RISING, Pin\.IRQ_FALLING or both/ }, String(trigger));
+    assert.throws(
+      () => pin.irq(() => {}, trigger as never),
+      { name: "TypeError", message: /trigger must be Pin\.IRQ_RISING, Pin\.IRQ_FALLING or both/ },
+      String(trigger),
+    );
   }
   pin.irq(() => {}, Pin.IRQ_RISING | Pin.IRQ_FALLING);
 });
@@ -172,16 +197,27 @@ test("a watch listener that throws is reported and the listeners after it still 
     yield* sleepMs(1);
   }, virtual);
   assert.deepEqual(seen, [1]);
-  assert.deepEqual(errors.map((e) => (e as Error).message), ["first"]);
+  assert.deepEqual(
+    errors.map((e) => (e as Error).message),
+    ["first"],
+  );
 });
 
 test("Pin(NaN) and Pin(Infinity) are refused with an error naming the id argument", () => {
-  for (const [id, shown] of [[NaN, /NaN/], [Infinity, /Infinity/], [-Infinity, /Infinity/]] as const) {
-    assert.throws(() => new Pin(id, Pin.OUT), (e: unknown) => {
-      assert.ok(e instanceof TypeError || e instanceof RangeError, `expected a TypeError or RangeError for Pin(${id}), got ${String(e)}`);
-      assert.match(e.message, /\bid\b/);
-      assert.match(e.message, shown);
-      return true;
-    }, `Pin(${id}) was accepted`);
+  for (const [id, shown] of [
+    [NaN, /NaN/],
+    [Infinity, /Infinity/],
+    [-Infinity, /Infinity/],
+  ] as const) {
+    assert.throws(
+      () => new Pin(id, Pin.OUT),
+      (e: unknown) => {
+        assert.ok(e instanceof TypeError || e instanceof RangeError, `expected a TypeError or RangeError for Pin(${id}), got ${String(e)}`);
+        assert.match(e.message, /\bid\b/);
+        assert.match(e.message, shown);
+        return true;
+      },
+      `Pin(${id}) was accepted`,
+    );
   }
 });

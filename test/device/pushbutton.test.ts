@@ -131,7 +131,9 @@ test("the button's task appears in loop.tasks() under the button's name", async 
   await run(function* () {
     const button = new Pushbutton(new Pin(7, Pin.IN, Pin.PULL_UP));
     yield* sleepMs(1);
-    const info = getEventLoop().tasks().find((t) => t.name === "button 7");
+    const info = getEventLoop()
+      .tasks()
+      .find((t) => t.name === "button 7");
     assert.ok(info);
     assert.equal(info.state, "waiting");
     assert.equal(info.waitingOn, "Event");
@@ -165,9 +167,7 @@ test("a Switch runs close and open handlers and reports its debounced state", as
   const lines: string[] = [];
   const pin = new Pin(15, Pin.IN, Pin.PULL_UP);
   await run(function* () {
-    const sw = new Switch(pin)
-      .close(() => void lines.push(`close@${getEventLoop().time()}`))
-      .open(() => void lines.push(`open@${getEventLoop().time()}`));
+    const sw = new Switch(pin).close(() => void lines.push(`close@${getEventLoop().time()}`)).open(() => void lines.push(`open@${getEventLoop().time()}`));
     assert.equal(sw.closed(), false);
     pin.drive(0);
     pin.drive(1);
@@ -188,11 +188,18 @@ test("while the button is held, a task named after the button times the long pre
     const button = new Pushbutton(pin).long(() => {});
     pin.drive(0);
     yield* sleepMs(500);
-    const timer = getEventLoop().tasks().find((t) => t.name === "button 9 long");
+    const timer = getEventLoop()
+      .tasks()
+      .find((t) => t.name === "button 9 long");
     assert.equal(timer?.waitingOn, "sleep 1000 ms");
     pin.drive(1);
     yield* sleepMs(100);
-    assert.equal(getEventLoop().tasks().find((t) => t.name === "button 9 long"), undefined);
+    assert.equal(
+      getEventLoop()
+        .tasks()
+        .find((t) => t.name === "button 9 long"),
+      undefined,
+    );
     button.deinit();
   }, virtual);
 });
@@ -211,15 +218,20 @@ test("a Pushbutton with a bad option throws before starting a task or watching t
     }
     yield* sleepMs(1);
     assert.equal(watcherCount(pin), 0);
-    assert.deepEqual(getEventLoop().tasks().map((t) => t.name), ["main"]);
+    assert.deepEqual(
+      getEventLoop()
+        .tasks()
+        .map((t) => t.name),
+      ["main"],
+    );
   }, virtual);
 });
 
 test("a Pushbutton name that is not a string is reported as Pushbutton: options.name", () => {
-  assert.throws(
-    () => new Pushbutton(new Pin(14, Pin.IN, Pin.PULL_UP), { name: 5 as never }),
-    { name: "TypeError", message: /^Pushbutton: options\.name must be a string.*got 5 \(a number\)/ },
-  );
+  assert.throws(() => new Pushbutton(new Pin(14, Pin.IN, Pin.PULL_UP), { name: 5 as never }), {
+    name: "TypeError",
+    message: /^Pushbutton: options\.name must be a string.*got 5 \(a number\)/,
+  });
 });
 
 test("a Switch with a bad option throws before starting a task or watching the pin", async () => {
@@ -231,12 +243,20 @@ test("a Switch with a bad option throws before starting a task or watching the p
     }
     yield* sleepMs(1);
     assert.equal(watcherCount(pin), 0);
-    assert.deepEqual(getEventLoop().tasks().map((t) => t.name), ["main"]);
+    assert.deepEqual(
+      getEventLoop()
+        .tasks()
+        .map((t) => t.name),
+      ["main"],
+    );
   }, virtual);
 });
 
 test("a non-number duration option is a TypeError, a negative one a RangeError", () => {
   const pin = new Pin(14, Pin.IN, Pin.PULL_UP);
   assert.throws(() => new Pushbutton(pin, { longMs: "x" as never }), { name: "TypeError", message: /options\.longMs must be a number of milliseconds/ });
-  assert.throws(() => new Pushbutton(pin, { longMs: -1 }), { name: "RangeError", message: /options\.longMs must be a finite number of milliseconds >= 0, got -1/ });
+  assert.throws(() => new Pushbutton(pin, { longMs: -1 }), {
+    name: "RangeError",
+    message: /options\.longMs must be a finite number of milliseconds >= 0, got -1/,
+  });
 });

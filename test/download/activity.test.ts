@@ -34,7 +34,10 @@ test("destroying the activity that owns a download aborts the request and leaves
       yield* stack.startActivity(updater);
       while (received === 0) yield* sleep(0.01); // mid-body, the temporary file open
       assert.equal((yield* until(tmp.list())).length, 1);
-      assert.deepEqual(updater.tasks().map((t) => t.name), ["firmware"]);
+      assert.deepEqual(
+        updater.tasks().map((t) => t.name),
+        ["firmware"],
+      );
       yield* stack.back();
     });
     assert.deepEqual(events, ["download task ended", "onDestroy: 0 files"]);

@@ -96,11 +96,13 @@ test("a task group whose other child fails cancels the download: the socket clos
       try {
         yield* taskGroup(function* (tg) {
           tg.createTask(DownloadManager.download(`${server.base}/big`, { outfile }));
-          tg.createTask(function* () {
-            yield* until(server.arrived(1));
-            yield* sleep(0.05);
-            throw new Error("sibling failed");
-          }());
+          tg.createTask(
+            (function* () {
+              yield* until(server.arrived(1));
+              yield* sleep(0.05);
+              throw new Error("sibling failed");
+            })(),
+          );
         });
         return null;
       } catch (err) {
@@ -166,14 +168,16 @@ test("a task that caught a cancellation can download again", { timeout: 10_000 }
   const server = await startServer({ "/silent": hang, "/data": serve(bytes(1000)) });
   try {
     const data = await run(function* () {
-      const task = createTask(function* () {
-        try {
-          yield* DownloadManager.downloadUrl(`${server.base}/silent`);
-        } catch (err) {
-          if (!isCancelled(err)) throw err;
-        }
-        return yield* DownloadManager.downloadUrl(`${server.base}/data`);
-      }());
+      const task = createTask(
+        (function* () {
+          try {
+            yield* DownloadManager.downloadUrl(`${server.base}/silent`);
+          } catch (err) {
+            if (!isCancelled(err)) throw err;
+          }
+          return yield* DownloadManager.downloadUrl(`${server.base}/data`);
+        })(),
+      );
       yield* until(server.arrived(1));
       task.cancel();
       return yield* task;

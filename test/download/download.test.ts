@@ -77,7 +77,14 @@ test("a chunkCallback that throws ends the download at once, with its error as t
   const server = await startServer({ "/data": serve(bytes(200_000)) });
   try {
     const boom = new Error("disk full");
-    const err = await failure(() => DownloadManager.download(`${server.base}/data`, { chunkCallback: () => { throw boom; }, retries: 3 }));
+    const err = await failure(() =>
+      DownloadManager.download(`${server.base}/data`, {
+        chunkCallback: () => {
+          throw boom;
+        },
+        retries: 3,
+      }),
+    );
     assert.ok(err instanceof DownloadError);
     assert.equal(err.cause, boom);
     assert.equal(err.status, 200);

@@ -178,7 +178,9 @@ test("without Content-Length, totalSize drives the progress", async () => {
   try {
     const progress: number[] = [];
     const outfile = join(tmp.dir, "out.bin");
-    const ok = await run(DownloadManager.downloadUrl(`${server.base}/chunked`, { outfile, totalSize: body.length, progressCallback: (p) => void progress.push(p) }));
+    const ok = await run(
+      DownloadManager.downloadUrl(`${server.base}/chunked`, { outfile, totalSize: body.length, progressCallback: (p) => void progress.push(p) }),
+    );
     assert.equal(ok, true);
     assert.deepEqual(await readFile(outfile), body);
     assertProgressShape(progress);
@@ -212,7 +214,10 @@ test("a redirect is followed", async () => {
   try {
     const data = await run(DownloadManager.downloadUrl(`${server.base}/old`));
     assert.deepEqual(Buffer.from(data!), body);
-    assert.deepEqual(server.hits.map((h) => h.path), ["/old", "/new"]);
+    assert.deepEqual(
+      server.hits.map((h) => h.path),
+      ["/old", "/new"],
+    );
   } finally {
     await server.close();
   }
@@ -273,10 +278,12 @@ test("speed is reported in whole bytes per second while a slow body trickles in"
   try {
     const speeds: number[] = [];
     const progress: number[] = [];
-    const data = await run(DownloadManager.downloadUrl(`${server.base}/slow`, {
-      speedCallback: (s) => void speeds.push(s),
-      progressCallback: (p) => void progress.push(p),
-    }));
+    const data = await run(
+      DownloadManager.downloadUrl(`${server.base}/slow`, {
+        speedCallback: (s) => void speeds.push(s),
+        progressCallback: (p) => void progress.push(p),
+      }),
+    );
     assert.deepEqual(Buffer.from(data!), body);
     assert.ok(speeds.length >= 1, "at least one speed report");
     for (const s of speeds) assert.ok(Number.isInteger(s) && s > 0, `speed ${s} is a positive whole number`);

@@ -22,7 +22,10 @@ test("a connection dropped mid-body resumes with Range when the server answers 2
     assert.equal(ok, true);
     assert.deepEqual(await readFile(outfile), body);
     // The bytes sent before the drop arrive before it (in order, on one connection).
-    assert.deepEqual(server.hits.map((h) => h.range), [null, "bytes=150000-"]);
+    assert.deepEqual(
+      server.hits.map((h) => h.range),
+      [null, "bytes=150000-"],
+    );
     assert.ok(rising(progress), `progress rises to 100: ${progress.join(", ")}`);
     assert.deepEqual(await tmp.list(), ["fw.bin"]);
   } finally {
@@ -38,7 +41,10 @@ test("a resume sends the first response's ETag as If-Range", async () => {
   try {
     const data = await run(DownloadManager.downloadUrl(`${server.base}/data`));
     assert.deepEqual(Buffer.from(data!), body);
-    assert.deepEqual(server.hits.map((h) => h.ifRange), [null, etag]);
+    assert.deepEqual(
+      server.hits.map((h) => h.ifRange),
+      [null, etag],
+    );
   } finally {
     await server.close();
   }
@@ -50,10 +56,12 @@ test("a connection dropped mid-body restarts from zero when the server ignores R
   try {
     const chunks: Uint8Array[] = [];
     const progress: number[] = [];
-    const ok = await run(DownloadManager.downloadUrl(`${server.base}/stream`, {
-      chunkCallback: (chunk) => void chunks.push(Uint8Array.from(chunk)),
-      progressCallback: (p) => void progress.push(p),
-    }));
+    const ok = await run(
+      DownloadManager.downloadUrl(`${server.base}/stream`, {
+        chunkCallback: (chunk) => void chunks.push(Uint8Array.from(chunk)),
+        progressCallback: (p) => void progress.push(p),
+      }),
+    );
     assert.equal(ok, true);
     assert.equal(server.hits.length, 2);
     assert.deepEqual(Buffer.concat(chunks), body);
@@ -86,7 +94,10 @@ test("a 500 is retried, and the next answer is used", async () => {
     const data = await run(DownloadManager.downloadUrl(`${server.base}/data`, { progressCallback: (p) => void progress.push(p) }));
     assert.deepEqual(Buffer.from(data!), body);
     assert.equal(server.hits.length, 2);
-    assert.deepEqual(server.hits.map((h) => h.range), [null, null]);
+    assert.deepEqual(
+      server.hits.map((h) => h.range),
+      [null, null],
+    );
     assert.ok(rising(progress));
   } finally {
     await server.close();
@@ -121,7 +132,9 @@ test("a stall with no retries left fails: false, one log line naming the timeout
     await writeFile(outfile, "previous");
     const progress: number[] = [];
     await capturingLog(DownloadManager, async (lines) => {
-      const ok = await run(DownloadManager.downloadUrl(`${server.base}/data`, { outfile, chunkTimeoutSeconds: 0.2, retries: 0, progressCallback: (p) => void progress.push(p) }));
+      const ok = await run(
+        DownloadManager.downloadUrl(`${server.base}/data`, { outfile, chunkTimeoutSeconds: 0.2, retries: 0, progressCallback: (p) => void progress.push(p) }),
+      );
       assert.equal(ok, false);
       assert.equal(lines.length, 1);
       assert.match(lines[0]!, /no data for 0\.2 s \(chunkTimeoutSeconds\)/);
@@ -157,7 +170,10 @@ test("a server that keeps dropping the connection fails after `retries` retries"
       const data = await run(DownloadManager.downloadUrl(`${server.base}/data`, { retries: 2 }));
       assert.equal(data, null);
       assert.equal(server.hits.length, 3);
-      assert.deepEqual(server.hits.map((h) => h.range), [null, "bytes=10000-", "bytes=20000-"]);
+      assert.deepEqual(
+        server.hits.map((h) => h.range),
+        [null, "bytes=10000-", "bytes=20000-"],
+      );
       assert.equal(lines.length, 1);
       assert.match(lines[0]!, /after 2 retries/);
     });

@@ -24,7 +24,10 @@ test("the fleet with 10 device processes: every device reports, a command reache
   assert.match(lines[0]!, /^broker: mosquitto on mqtt:\/\/127\.0\.0\.1:\d+$/);
   assert.deepEqual(lines.slice(1, 5), ["starting 10 devices", "all 10 devices reported", 'command "blink on" -> dev-04', "dev-04 obeyed: LED blinking"]);
   const table = lines.slice(5, 15);
-  assert.deepEqual(table.map((l) => l.slice(0, 17)), Array.from({ length: 10 }, (_, i) => `${i === 3 ? ">" : " "} dev-${String(i + 1).padStart(2, "0")}  online `));
+  assert.deepEqual(
+    table.map((l) => l.slice(0, 17)),
+    Array.from({ length: 10 }, (_, i) => `${i === 3 ? ">" : " "} dev-${String(i + 1).padStart(2, "0")}  online `),
+  );
   for (const [i, row] of table.entries()) {
     assert.match(row, /-?\d+\.\d °C +\d+\.\d %/, row);
     assert.match(row, i === 3 ? /LED blinking/ : /LED off/, row);

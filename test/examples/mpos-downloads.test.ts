@@ -45,7 +45,10 @@ test("mpos 07: a large file arrives whole with rising progress ending at 100.00%
     await run(progress.main({ base: server.url, log, dir }));
     const percents = out.filter((l) => l.startsWith("Downloading:")).map((l) => Number(l.slice(13, -1)));
     assert.ok(percents.length >= 2, out.join("\n"));
-    assert.deepEqual([...percents].sort((a, b) => a - b), percents);
+    assert.deepEqual(
+      [...percents].sort((a, b) => a - b),
+      percents,
+    );
     assert.equal(percents.at(-1), 100);
     assert.equal(out.at(-1), `Download complete! ${3 * 1024 * 1024 + 12_345} bytes in large.bin`);
     assert.deepEqual(readdirSync(dir), ["large.bin"]);
@@ -87,7 +90,14 @@ test("mpos 10: downloads run at most three at a time; a timeout and a 404 give n
   } finally {
     DownloadManager.logger = logger;
   }
-  assert.deepEqual(out, ["batch 1: 3 downloads", "batch 2: 3 downloads", "/slow.png: TimeoutError", "batch 3: 1 downloads", "/missing: failed", "5 of 7 downloaded"]);
+  assert.deepEqual(out, [
+    "batch 1: 3 downloads",
+    "batch 2: 3 downloads",
+    "/slow.png: TimeoutError",
+    "batch 3: 1 downloads",
+    "/missing: failed",
+    "5 of 7 downloaded",
+  ]);
   assert.equal(warnings.length, 1);
   assert.match(warnings[0]!, /\/missing failed: HTTP 404/);
 });

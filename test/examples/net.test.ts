@@ -34,16 +34,24 @@ test("echo client: with its own server on a free port, three lines go out and co
 
 test("echo server: serves a client that connects to it, then closes by itself once idle", async () => {
   const { log, lines: out } = lines();
-  await run(function* (): Coro<void> {
-    const server = createTask(echoServer.main({ port: 0, idleSeconds: 0.3, log }));
-    // The client finds the port in the server's first line.
-    while (out.length === 0) yield* sleep(0.01);
-    const port = Number(/:(\d+)$/.exec(out[0]!)![1]);
-    yield* echoClient.main({ port, log: (line) => log(line) });
-    yield* server;
-  }(), real);
+  await run(
+    (function* (): Coro<void> {
+      const server = createTask(echoServer.main({ port: 0, idleSeconds: 0.3, log }));
+      // The client finds the port in the server's first line.
+      while (out.length === 0) yield* sleep(0.01);
+      const port = Number(/:(\d+)$/.exec(out[0]!)![1]);
+      yield* echoClient.main({ port, log: (line) => log(line) });
+      yield* server;
+    })(),
+    real,
+  );
   assert.match(out[0]!, /^server: listening on 127\.0\.0\.1:\d+$/);
-  assert.deepEqual(out.slice(1, 5), ["server: a client connected", 'client: sent "hello", got "HELLO"', 'client: sent "from taskloop", got "FROM TASKLOOP"', 'client: sent "goodbye", got "GOODBYE"']);
+  assert.deepEqual(out.slice(1, 5), [
+    "server: a client connected",
+    'client: sent "hello", got "HELLO"',
+    'client: sent "from taskloop", got "FROM TASKLOOP"',
+    'client: sent "goodbye", got "GOODBYE"',
+  ]);
   assert.deepEqual(new Set(out.slice(5, 7)), new Set(["server: the client left", "client: closed"]));
   assert.equal(out.at(-1), "server: no client for 0.3 s, closed");
 });

@@ -42,10 +42,12 @@ test("exercise 3: the sensor is read every 2 s, a failed read is reported and th
   const led = new Pin("LED", Pin.OUT);
   const { log, lines } = transcript();
   await run(function* (): Coro<void> {
-    createTask(function* (): Coro<void> {
-      yield* sleep(3);
-      sensor.failNext();
-    }());
+    createTask(
+      (function* (): Coro<void> {
+        yield* sleep(3);
+        sensor.failNext();
+      })(),
+    );
     yield* exercise3.main({ sensor, led, log, seconds: 7 });
   }, virtual);
   assert.equal(lines.length, 4);
@@ -96,12 +98,14 @@ test("debounced button: a bouncy press and release count once each", async () =>
   const button = new Pin(14, Pin.IN, Pin.PULL_UP);
   const { log, lines } = transcript();
   await run(function* (): Coro<void> {
-    createTask(function* (): Coro<void> {
-      yield* sleep(1);
-      yield* debounced.bouncyPress(button, 300);
-      yield* sleep(1);
-      yield* debounced.bouncyPress(button, 300);
-    }());
+    createTask(
+      (function* (): Coro<void> {
+        yield* sleep(1);
+        yield* debounced.bouncyPress(button, 300);
+        yield* sleep(1);
+        yield* debounced.bouncyPress(button, 300);
+      })(),
+    );
     yield* debounced.main({ button, log, presses: 2 });
   }, virtual);
   assert.deepEqual(
@@ -121,31 +125,26 @@ test("task manager: a short press toggles blink, a long press toggles the report
   const sensor = new DHT22(new Pin(15), { readMs: 0 });
   const { log, lines } = transcript();
   await run(function* (): Coro<void> {
-    createTask(function* (): Coro<void> {
-      const press = function* (holdSeconds: number): Coro<void> {
-        button.drive(0);
-        yield* sleep(holdSeconds);
-        button.drive(1);
-      };
-      yield* sleep(1);
-      yield* press(0.1); // 1.0-1.1 short
-      yield* sleep(0.9);
-      yield* press(1.5); // 2.0-3.5 long
-      yield* sleep(0.5);
-      yield* press(0.1); // 4.0-4.1 short
-    }());
+    createTask(
+      (function* (): Coro<void> {
+        const press = function* (holdSeconds: number): Coro<void> {
+          button.drive(0);
+          yield* sleep(holdSeconds);
+          button.drive(1);
+        };
+        yield* sleep(1);
+        yield* press(0.1); // 1.0-1.1 short
+        yield* sleep(0.9);
+        yield* press(1.5); // 2.0-3.5 long
+        yield* sleep(0.5);
+        yield* press(0.1); // 4.0-4.1 short
+      })(),
+    );
     yield* manager.main({ led, button, sensor, log, seconds: 5 });
   }, virtual);
   assert.deepEqual(
     lines.filter((l) => !l.includes("sensor:")),
-    [
-      "1100 started blink",
-      "1100 running: blink",
-      "3000 started reporter",
-      "3000 running: blink, reporter",
-      "4100 stopped blink",
-      "4100 running: reporter",
-    ],
+    ["1100 started blink", "1100 running: blink", "3000 started reporter", "3000 running: blink, reporter", "4100 stopped blink", "4100 running: reporter"],
   );
   assert.deepEqual(
     lines.filter((l) => l.includes("sensor:")).map((l) => l.split(" ")[0]),

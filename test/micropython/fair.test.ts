@@ -76,10 +76,16 @@ test("tasks that never stop yielding do not starve sleeping tasks (real clock)",
   const three = times.get("task 3")!;
   assert.ok(two.length >= 2 && two.length <= 5, `task 2 worked ${two.length} times in 500 ms`);
   assert.ok(three.length >= 1 && three.length <= 3, `task 3 worked ${three.length} times in 500 ms`);
-  for (const [list, period] of [[two, 100], [three, 180]] as const) {
+  for (const [list, period] of [
+    [two, 100],
+    [three, 180],
+  ] as const) {
     for (let i = 1; i < list.length; i++) assert.ok(list[i]! - list[i - 1]! >= period - 0.5, `woke early: ${list.join(", ")}`);
   }
   // The order of the work lines is the order of their times (deadline order).
   const merged = [...two.map((t) => [t, "task work 2"] as const), ...three.map((t) => [t, "task work 3"] as const)].sort((a, b) => a[0] - b[0]);
-  assert.deepEqual(lines.filter((l) => l.startsWith("task work")), merged.map(([, l]) => l));
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith("task work")),
+    merged.map(([, l]) => l),
+  );
 });

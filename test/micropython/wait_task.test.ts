@@ -76,5 +76,18 @@ test("waiting on tasks: running, already done, twice, in parallel, and failing (
   }
 
   await run(main(), virtual);
-  assert.deepEqual(lines, ["start", "task 1", "task 2", "----", "start", "hello", "world", "took 200 200", "task_raise", "ValueError", "task_raise", "ValueError"]);
+  assert.deepEqual(lines, [
+    "start",
+    "task 1",
+    "task 2",
+    "----",
+    "start",
+    "hello",
+    "world",
+    "took 200 200",
+    "task_raise",
+    "ValueError",
+    "task_raise",
+    "ValueError",
+  ]);
 });

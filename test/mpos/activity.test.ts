@@ -1,23 +1,50 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, newEventLoop, getEventLoop, sleep, createTask, Activity, ActivityStack, RuntimeError, type Coro, type ExceptionContext, type LifecycleHook } from "taskloop";
+import {
+  run,
+  newEventLoop,
+  getEventLoop,
+  sleep,
+  createTask,
+  Activity,
+  ActivityStack,
+  RuntimeError,
+  type Coro,
+  type ExceptionContext,
+  type LifecycleHook,
+} from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
 /** An activity that logs each hook as "<time> <name>.<hook>". */
 class Logged extends Activity {
-  constructor(readonly name: string, readonly log: string[]) {
+  constructor(
+    readonly name: string,
+    readonly log: string[],
+  ) {
     super();
   }
   protected note(what: string): void {
     this.log.push(`${getEventLoop().time()} ${this.name}.${what}`);
   }
-  override onCreate(): LifecycleHook { this.note("onCreate"); }
-  override onStart(): LifecycleHook { this.note("onStart"); }
-  override onResume(): LifecycleHook { this.note("onResume"); }
-  override onPause(): LifecycleHook { this.note("onPause"); }
-  override onStop(): LifecycleHook { this.note("onStop"); }
-  override onDestroy(): LifecycleHook { this.note("onDestroy"); }
+  override onCreate(): LifecycleHook {
+    this.note("onCreate");
+  }
+  override onStart(): LifecycleHook {
+    this.note("onStart");
+  }
+  override onResume(): LifecycleHook {
+    this.note("onResume");
+  }
+  override onPause(): LifecycleHook {
+    this.note("onPause");
+  }
+  override onStop(): LifecycleHook {
+    this.note("onStop");
+  }
+  override onDestroy(): LifecycleHook {
+    this.note("onDestroy");
+  }
 }
 
 test("hooks run in MicroPythonOS's order through a stack of three activities", async () => {
@@ -45,14 +72,40 @@ test("hooks run in MicroPythonOS's order through a stack of three activities", a
     yield* stack.back(); // nothing left: does nothing
   }, virtual);
   assert.deepEqual(sizes, [3, 0]);
-  assert.deepEqual(log.map((l) => l.split(" ")[1]), [
-    "A.onCreate", "A.onStart", "A.onResume",
-    "A.onPause", "A.onStop", "B.onCreate", "B.onStart", "B.onResume",
-    "B.onPause", "B.onStop", "C.onCreate", "C.onStart", "C.onResume",
-    "back", "C.onPause", "C.onStop", "C.onDestroy", "B.onStart", "B.onResume",
-    "back", "B.onPause", "B.onStop", "B.onDestroy", "A.onStart", "A.onResume",
-    "back", "A.onPause", "A.onStop", "A.onDestroy",
-  ]);
+  assert.deepEqual(
+    log.map((l) => l.split(" ")[1]),
+    [
+      "A.onCreate",
+      "A.onStart",
+      "A.onResume",
+      "A.onPause",
+      "A.onStop",
+      "B.onCreate",
+      "B.onStart",
+      "B.onResume",
+      "B.onPause",
+      "B.onStop",
+      "C.onCreate",
+      "C.onStart",
+      "C.onResume",
+      "back",
+      "C.onPause",
+      "C.onStop",
+      "C.onDestroy",
+      "B.onStart",
+      "B.onResume",
+      "back",
+      "B.onPause",
+      "B.onStop",
+      "B.onDestroy",
+      "A.onStart",
+      "A.onResume",
+      "back",
+      "A.onPause",
+      "A.onStop",
+      "A.onDestroy",
+    ],
+  );
 });
 
 test("a generator hook runs as a task named after the hook, and the next hook waits for it", async () => {
@@ -60,7 +113,12 @@ test("a generator hook runs as a task named after the hook, and the next hook wa
   const hookTasks: string[] = [];
   class Slow extends Logged {
     override *onCreate(): Coro<void> {
-      hookTasks.push(...getEventLoop().tasks().map((t) => t.name).filter((n) => n.includes("onCreate")));
+      hookTasks.push(
+        ...getEventLoop()
+          .tasks()
+          .map((t) => t.name)
+          .filter((n) => n.includes("onCreate")),
+      );
       yield* sleep(2);
       this.note("onCreate done");
     }
@@ -78,17 +136,20 @@ test("tasks an activity owns are cancelled and awaited, their finally blocks inc
     override onCreate(): LifecycleHook {
       this.note("onCreate");
       const note = (what: string): void => this.note(what);
-      this.createTask(function* () {
-        try {
-          for (;;) {
-            note("check status");
-            yield* sleep(1);
+      this.createTask(
+        (function* () {
+          try {
+            for (;;) {
+              note("check status");
+              yield* sleep(1);
+            }
+          } finally {
+            yield* sleep(0.25); // cleanup that itself waits: park the motor
+            note("monitor cleaned up");
           }
-        } finally {
-          yield* sleep(0.25); // cleanup that itself waits: park the motor
-          note("monitor cleaned up");
-        }
-      }(), { name: "monitor" });
+        })(),
+        { name: "monitor" },
+      );
     }
   }
   let listed: string[] = [];
@@ -103,9 +164,16 @@ test("tasks an activity owns are cancelled and awaited, their finally blocks inc
   }, virtual);
   assert.deepEqual(listed, ["monitor sleep 1000 ms"]);
   assert.deepEqual(log, [
-    "0 M.onCreate", "0 M.onStart", "0 M.onResume", "0 M.check status",
-    "1000 M.check status", "2000 M.check status",
-    "2500 M.onPause", "2500 M.onStop", "2750 M.monitor cleaned up", "2750 M.onDestroy",
+    "0 M.onCreate",
+    "0 M.onStart",
+    "0 M.onResume",
+    "0 M.check status",
+    "1000 M.check status",
+    "2000 M.check status",
+    "2500 M.onPause",
+    "2500 M.onStop",
+    "2750 M.monitor cleaned up",
+    "2750 M.onDestroy",
   ]);
 });
 
@@ -113,17 +181,20 @@ test("whileForeground starts the factory on every resume and cancels it on every
   const counts = { started: 0, stopped: 0, polls: 0 };
   class Sensors extends Activity {
     override onCreate(): LifecycleHook {
-      this.whileForeground(function* () {
-        counts.started++;
-        try {
-          for (;;) {
-            counts.polls++;
-            yield* sleep(0.1);
+      this.whileForeground(
+        function* () {
+          counts.started++;
+          try {
+            for (;;) {
+              counts.polls++;
+              yield* sleep(0.1);
+            }
+          } finally {
+            counts.stopped++;
           }
-        } finally {
-          counts.stopped++;
-        }
-      }, { name: "poll" });
+        },
+        { name: "poll" },
+      );
     }
   }
   const snapshots: string[] = [];
@@ -155,7 +226,10 @@ test("whileForeground called while the activity is resumed starts at once", asyn
     const stack = new ActivityStack();
     const a = new Activity();
     yield* stack.startActivity(a);
-    a.whileForeground(function* () { started++; yield* sleep(100); });
+    a.whileForeground(function* () {
+      started++;
+      yield* sleep(100);
+    });
     yield* sleep(0);
     assert.equal(started, 1);
     assert.equal(a.tasks().length, 1);
@@ -178,28 +252,42 @@ test("a hook that throws is reported through the exception handler and the lifec
   }
   const loop = newEventLoop(virtual);
   loop.setExceptionHandler((_l, context) => void reports.push(context));
-  await loop.runUntilComplete(function* () {
-    const stack = new ActivityStack();
-    const home = new Logged("Home", log);
-    const broken = new Broken("B", log);
-    yield* stack.startActivity(home);
-    yield* stack.startActivity(broken);
-    assert.equal(stack.top, broken);
-    assert.equal(broken.hasForeground(), true);
-    yield* stack.back();
-    assert.equal(stack.size, 1);
-    assert.equal(stack.top, home);
-    assert.equal(home.hasForeground(), true);
-  }());
-  assert.deepEqual(reports.map((r) => `${r.message}: ${(r.exception as Error).message}`), [
-    "Activity hook Broken.onStart() failed: no screen",
-    "Activity hook Broken.onPause() failed: save failed",
-  ]);
+  await loop.runUntilComplete(
+    (function* () {
+      const stack = new ActivityStack();
+      const home = new Logged("Home", log);
+      const broken = new Broken("B", log);
+      yield* stack.startActivity(home);
+      yield* stack.startActivity(broken);
+      assert.equal(stack.top, broken);
+      assert.equal(broken.hasForeground(), true);
+      yield* stack.back();
+      assert.equal(stack.size, 1);
+      assert.equal(stack.top, home);
+      assert.equal(home.hasForeground(), true);
+    })(),
+  );
+  assert.deepEqual(
+    reports.map((r) => `${r.message}: ${(r.exception as Error).message}`),
+    ["Activity hook Broken.onStart() failed: no screen", "Activity hook Broken.onPause() failed: save failed"],
+  );
   assert.ok(reports.every((r) => r["activity"] instanceof Broken));
-  assert.deepEqual(log.map((l) => l.split(" ")[1]), [
-    "Home.onCreate", "Home.onStart", "Home.onResume", "Home.onPause", "Home.onStop",
-    "B.onCreate", "B.onResume", "B.onStop", "B.onDestroy", "Home.onStart", "Home.onResume",
-  ]);
+  assert.deepEqual(
+    log.map((l) => l.split(" ")[1]),
+    [
+      "Home.onCreate",
+      "Home.onStart",
+      "Home.onResume",
+      "Home.onPause",
+      "Home.onStop",
+      "B.onCreate",
+      "B.onResume",
+      "B.onStop",
+      "B.onDestroy",
+      "Home.onStart",
+      "Home.onResume",
+    ],
+  );
 });
 
 test("finish() from the activity's own task closes it like back(), and that task is cancelled with the rest", async () => {
@@ -209,13 +297,16 @@ test("finish() from the activity's own task closes it like back(), and that task
     override onCreate(): LifecycleHook {
       this.note("onCreate");
       const self = this;
-      this.createTask(function* () {
-        yield* sleep(1);
-        self.note("saved");
-        self.finish();
-        yield* sleep(0);
-        reachedAfterFinish = true;
-      }(), { name: "save" });
+      this.createTask(
+        (function* () {
+          yield* sleep(1);
+          self.note("saved");
+          self.finish();
+          yield* sleep(0);
+          reachedAfterFinish = true;
+        })(),
+        { name: "save" },
+      );
     }
   }
   const stack = new ActivityStack();
@@ -226,7 +317,14 @@ test("finish() from the activity's own task closes it like back(), and that task
   }, virtual);
   assert.equal(reachedAfterFinish, false);
   assert.equal(stack.size, 1);
-  assert.deepEqual(log.slice(-6), ["1000 Form.saved", "1000 Form.onPause", "1000 Form.onStop", "1000 Form.onDestroy", "1000 Home.onStart", "1000 Home.onResume"]);
+  assert.deepEqual(log.slice(-6), [
+    "1000 Form.saved",
+    "1000 Form.onPause",
+    "1000 Form.onStop",
+    "1000 Form.onDestroy",
+    "1000 Home.onStart",
+    "1000 Home.onResume",
+  ]);
 });
 
 test("finish() on an activity below the top destroys it where it is, leaving the top resumed", async () => {
@@ -247,7 +345,10 @@ test("finish() on an activity below the top destroys it where it is, leaving the
     new Logged("never started", log).finish(); // not on a stack: nothing happens
     yield* sleep(0.01);
   }, virtual);
-  assert.deepEqual(log.map((l) => l.split(" ")[1]), ["Below.onDestroy"]);
+  assert.deepEqual(
+    log.map((l) => l.split(" ")[1]),
+    ["Below.onDestroy"],
+  );
 });
 
 test("cancelling the task that waits for startActivity does not stop the transition halfway", async () => {
@@ -261,7 +362,11 @@ test("cancelling the task that waits for startActivity does not stop the transit
   await run(function* () {
     const stack = new ActivityStack();
     const screen = new SlowStart("S", log);
-    const opener = createTask(function* () { yield* stack.startActivity(screen); }());
+    const opener = createTask(
+      (function* () {
+        yield* stack.startActivity(screen);
+      })(),
+    );
     yield* sleep(0.5);
     opener.cancel();
     yield* sleep(0);
@@ -291,11 +396,24 @@ test("transitions asked for at once run one after the other, in order", async ()
     yield* back;
     assert.equal(stack.size, 1);
   }, virtual);
-  assert.deepEqual(log.map((l) => l.split(" ").slice(0, 2).join(" ")), [
-    "0 One.onCreate", "0 One.onStart", "1000 One.onResume",
-    "1000 One.onPause", "1000 One.onStop", "1000 Two.onCreate", "1000 Two.onStart", "2000 Two.onResume",
-    "2000 Two.onPause", "2000 Two.onStop", "2000 Two.onDestroy", "2000 One.onStart", "3000 One.onResume",
-  ]);
+  assert.deepEqual(
+    log.map((l) => l.split(" ").slice(0, 2).join(" ")),
+    [
+      "0 One.onCreate",
+      "0 One.onStart",
+      "1000 One.onResume",
+      "1000 One.onPause",
+      "1000 One.onStop",
+      "1000 Two.onCreate",
+      "1000 Two.onStart",
+      "2000 Two.onResume",
+      "2000 Two.onPause",
+      "2000 Two.onStop",
+      "2000 Two.onDestroy",
+      "2000 One.onStart",
+      "3000 One.onResume",
+    ],
+  );
 });
 
 test("startActivity refuses what is not an Activity and an activity started before", async () => {
@@ -304,7 +422,10 @@ test("startActivity refuses what is not an Activity and an activity started befo
     assert.throws(() => stack.startActivity({} as Activity), /activity must be an Activity/);
     const a = new Activity();
     yield* stack.startActivity(a);
-    assert.throws(() => stack.startActivity(a), (e: unknown) => e instanceof RuntimeError && /started before \(it is resumed\)/.test(e.message));
+    assert.throws(
+      () => stack.startActivity(a),
+      (e: unknown) => e instanceof RuntimeError && /started before \(it is resumed\)/.test(e.message),
+    );
     assert.throws(() => new ActivityStack().startActivity(a), RuntimeError);
     yield* stack.back();
     assert.throws(() => stack.startActivity(a), /it is destroyed/);
@@ -318,7 +439,10 @@ test("a destroyed activity refuses to start tasks, and whileForeground checks it
     assert.throws(() => a.whileForeground("poll" as unknown as () => Coro<void>), /factory must be a function/);
     yield* stack.startActivity(a);
     yield* stack.back();
-    assert.throws(() => a.createTask(function* () {}()), (e: unknown) => e instanceof RuntimeError && /destroyed, so it cannot start tasks/.test(e.message));
+    assert.throws(
+      () => a.createTask((function* () {})()),
+      (e: unknown) => e instanceof RuntimeError && /destroyed, so it cannot start tasks/.test(e.message),
+    );
   }, virtual);
 });
 
@@ -326,14 +450,16 @@ test("a whileForeground factory that does not return a coroutine is reported, an
   const reports: ExceptionContext[] = [];
   const loop = newEventLoop(virtual);
   loop.setExceptionHandler((_l, context) => void reports.push(context));
-  await loop.runUntilComplete(function* () {
-    const stack = new ActivityStack();
-    const a = new Activity();
-    a.whileForeground((() => 5) as unknown as () => Coro<void>);
-    yield* stack.startActivity(a);
-    assert.equal(a.hasForeground(), true);
-    yield* stack.back();
-  }());
+  await loop.runUntilComplete(
+    (function* () {
+      const stack = new ActivityStack();
+      const a = new Activity();
+      a.whileForeground((() => 5) as unknown as () => Coro<void>);
+      yield* stack.startActivity(a);
+      assert.equal(a.hasForeground(), true);
+      yield* stack.back();
+    })(),
+  );
   assert.equal(reports.length, 1);
   assert.match((reports[0]!.exception as Error).message, /factory\(\) must return a coroutine/);
 });

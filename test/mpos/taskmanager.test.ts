@@ -1,6 +1,18 @@
 import { test, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { run, newEventLoop, getEventLoop, sleep, CancelledError, TimeoutError, Event, TaskManager, isCancelled, type Coro, type ExceptionContext } from "taskloop";
+import {
+  run,
+  newEventLoop,
+  getEventLoop,
+  sleep,
+  CancelledError,
+  TimeoutError,
+  Event,
+  TaskManager,
+  isCancelled,
+  type Coro,
+  type ExceptionContext,
+} from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -19,7 +31,13 @@ function captureLog(): string[] {
 test("createTask starts the coroutine as a task and lists it until it ends", async () => {
   const seen: string[][] = [];
   await run(function* () {
-    const task = TaskManager.createTask(function* () { yield* sleep(1); return 7; }(), { name: "download" });
+    const task = TaskManager.createTask(
+      (function* () {
+        yield* sleep(1);
+        return 7;
+      })(),
+      { name: "download" },
+    );
     assert.ok(task !== null);
     seen.push(TaskManager.listTasks().map((t) => `${t.name} ${t.state}`));
     yield* sleep(0.5);
@@ -33,8 +51,14 @@ test("createTask starts the coroutine as a task and lists it until it ends", asy
 test("a finished task leaves listTasks() at once: its own done callbacks already see it gone", async () => {
   let listedInCallback: number | null = null;
   await run(function* () {
-    const task = TaskManager.createTask(function* () { yield* sleep(0); }())!;
-    task.addDoneCallback(() => { listedInCallback = TaskManager.listTasks().length; });
+    const task = TaskManager.createTask(
+      (function* () {
+        yield* sleep(0);
+      })(),
+    )!;
+    task.addDoneCallback(() => {
+      listedInCallback = TaskManager.listTasks().length;
+    });
     yield* task;
   }, virtual);
   assert.equal(listedInCallback, 0);
@@ -44,7 +68,11 @@ test("100,000 short tasks leave listTasks() empty", async () => {
   let most = 0;
   await run(function* () {
     for (let i = 0; i < 100_000; i++) {
-      TaskManager.createTask(function* () { yield* sleep(0); }());
+      TaskManager.createTask(
+        (function* () {
+          yield* sleep(0);
+        })(),
+      );
       if (i % 1000 === 999) {
         most = Math.max(most, TaskManager.listTasks().length);
         yield* sleep(0.001);
@@ -58,9 +86,17 @@ test("100,000 short tasks leave listTasks() empty", async () => {
 
 test("a cancelled task leaves the list too, also one cancelled before it ever ran", async () => {
   await run(function* () {
-    const never = TaskManager.createTask(function* () { yield* sleep(1); }())!;
+    const never = TaskManager.createTask(
+      (function* () {
+        yield* sleep(1);
+      })(),
+    )!;
     never.cancel();
-    const later = TaskManager.createTask(function* () { yield* sleep(1); }())!;
+    const later = TaskManager.createTask(
+      (function* () {
+        yield* sleep(1);
+      })(),
+    )!;
     yield* sleep(0.1);
     later.cancel();
     yield* sleep(0);
@@ -74,10 +110,18 @@ test("a managed task that fails while nobody awaits it is still reported to the 
   const reports: ExceptionContext[] = [];
   const loop = newEventLoop(virtual);
   loop.setExceptionHandler((_loop, context) => void reports.push(context));
-  await loop.runUntilComplete(function* () {
-    TaskManager.createTask(function* () { yield* sleep(0.1); throw new Error("sensor unplugged"); }(), { name: "poll" });
-    yield* sleep(1);
-  }());
+  await loop.runUntilComplete(
+    (function* () {
+      TaskManager.createTask(
+        (function* () {
+          yield* sleep(0.1);
+          throw new Error("sensor unplugged");
+        })(),
+        { name: "poll" },
+      );
+      yield* sleep(1);
+    })(),
+  );
   assert.equal(reports.length, 1);
   assert.equal(reports[0]!.message, "Task exception wasn't retrieved");
   assert.equal((reports[0]!.exception as Error).message, "sensor unplugged");
@@ -85,7 +129,10 @@ test("a managed task that fails while nobody awaits it is still reported to the 
 
 test("disable() makes createTask and createSupervisedTask return null without running anything; enable() restores them", async () => {
   let ran = 0;
-  const body = function* (): Coro<void> { ran++; yield* sleep(0); };
+  const body = function* (): Coro<void> {
+    ran++;
+    yield* sleep(0);
+  };
   await run(function* () {
     TaskManager.disable();
     assert.equal(TaskManager.disabled, true);
@@ -106,11 +153,14 @@ test("createSupervisedTask restarts a failing coroutine after restartDelayMs, lo
   const starts: number[] = [];
   let result: unknown;
   await run(function* () {
-    const task = TaskManager.createSupervisedTask(function* () {
-      starts.push(getEventLoop().time());
-      yield* sleep(0.05);
-      if (starts.length < 3) throw new Error(`crash ${starts.length}`);
-    }, { restartDelayMs: 200, name: "listener" })!;
+    const task = TaskManager.createSupervisedTask(
+      function* () {
+        starts.push(getEventLoop().time());
+        yield* sleep(0.05);
+        if (starts.length < 3) throw new Error(`crash ${starts.length}`);
+      },
+      { restartDelayMs: 200, name: "listener" },
+    )!;
     assert.equal(task.name, "listener");
     result = yield* task;
   }, virtual);
@@ -140,14 +190,17 @@ test("with restartOnReturn a coroutine that returns is restarted, and cancelling
   const starts: number[] = [];
   let cleanups = 0;
   await run(function* () {
-    const task = TaskManager.createSupervisedTask(function* () {
-      starts.push(getEventLoop().time());
-      try {
-        yield* sleep(0.1);
-      } finally {
-        cleanups++;
-      }
-    }, { restartDelayMs: 100, restartOnReturn: true })!;
+    const task = TaskManager.createSupervisedTask(
+      function* () {
+        starts.push(getEventLoop().time());
+        try {
+          yield* sleep(0.1);
+        } finally {
+          cleanups++;
+        }
+      },
+      { restartDelayMs: 100, restartOnReturn: true },
+    )!;
     yield* sleep(0.45);
     task.cancel();
     try {
@@ -187,7 +240,10 @@ test("createSupervisedTask checks its arguments", () => {
   assert.throws(() => TaskManager.createSupervisedTask("listen" as unknown as () => Coro<void>), /factory must be a function/);
   assert.throws(() => TaskManager.createSupervisedTask(() => (function* () {})(), { restartDelayMs: -1 }), RangeError);
   assert.throws(() => TaskManager.createSupervisedTask(() => (function* () {})(), { restartDelayMs: NaN }), /restartDelayMs/);
-  assert.throws(() => TaskManager.createSupervisedTask(() => (function* () {})(), { restartOnReturn: "yes" as unknown as boolean }), /restartOnReturn must be a boolean/);
+  assert.throws(
+    () => TaskManager.createSupervisedTask(() => (function* () {})(), { restartOnReturn: "yes" as unknown as boolean }),
+    /restartOnReturn must be a boolean/,
+  );
 });
 
 test("a factory that does not return a coroutine fails the supervisor with a TypeError instead of restarting forever", async () => {
@@ -209,7 +265,12 @@ test("sleep, sleepMs, waitFor and notifyEvent are the loop's own", async () => {
   await run(function* () {
     const event = TaskManager.notifyEvent();
     assert.ok(event instanceof Event);
-    TaskManager.createTask(function* () { yield* event.wait(); lines.push(`${getEventLoop().time()} event`); }());
+    TaskManager.createTask(
+      (function* () {
+        yield* event.wait();
+        lines.push(`${getEventLoop().time()} event`);
+      })(),
+    );
     yield* TaskManager.sleep(3);
     lines.push(`${getEventLoop().time()} 3 seconds later`);
     yield* TaskManager.sleepMs(500);
@@ -220,7 +281,15 @@ test("sleep, sleepMs, waitFor and notifyEvent are the loop's own", async () => {
     } catch (error) {
       lines.push(`${getEventLoop().time()} ${error instanceof TimeoutError ? "timed out" : String(error)}`);
     }
-    lines.push(`${yield* TaskManager.waitFor(function* () { yield* sleep(1); return "in time"; }(), 10)}`);
+    lines.push(
+      `${yield* TaskManager.waitFor(
+        (function* () {
+          yield* sleep(1);
+          return "in time";
+        })(),
+        10,
+      )}`,
+    );
   }, virtual);
   assert.deepEqual(lines, ["3000 3 seconds later", "3500 half a second later", "3500 event", "13500 timed out", "in time"]);
 });
@@ -228,13 +297,15 @@ test("sleep, sleepMs, waitFor and notifyEvent are the loop's own", async () => {
 test("start() runs the default loop until stop()", async () => {
   newEventLoop(virtual);
   const ticks: number[] = [];
-  TaskManager.createTask(function* () {
-    for (let i = 0; i < 3; i++) {
-      yield* TaskManager.sleep(1);
-      ticks.push(getEventLoop().time());
-    }
-    TaskManager.stop();
-  }());
+  TaskManager.createTask(
+    (function* () {
+      for (let i = 0; i < 3; i++) {
+        yield* TaskManager.sleep(1);
+        ticks.push(getEventLoop().time());
+      }
+      TaskManager.stop();
+    })(),
+  );
   await TaskManager.start();
   assert.deepEqual(ticks, [1000, 2000, 3000]);
   assert.equal(getEventLoop().isRunning(), false);

@@ -36,7 +36,11 @@ function* untilEnd(sub: Subscription): Coro<string[]> {
 test("a task cancelled while parked in receive() takes nothing: the next receive() gets the message", async () => {
   const got = await withClient(function* (client) {
     const sub = yield* client.subscribe("cancel/rx", { qos: 1 });
-    const first = createTask(function* () { return yield* sub.receive(); }());
+    const first = createTask(
+      (function* () {
+        return yield* sub.receive();
+      })(),
+    );
     yield* sleep(0);
     first.cancel();
     const how = yield* outcome(first);
@@ -49,8 +53,18 @@ test("a task cancelled while parked in receive() takes nothing: the next receive
 test("a task cancelled after a message woke it, before it ran, hands the message to the next receiver", async () => {
   const got = await withClient(function* (client) {
     const sub = yield* client.subscribe("cancel/woken", { qos: 1 });
-    const first = createTask(function* () { return yield* sub.receive(); }(), { name: "first" });
-    const second = createTask(function* () { return yield* sub.receive(); }(), { name: "second" });
+    const first = createTask(
+      (function* () {
+        return yield* sub.receive();
+      })(),
+      { name: "first" },
+    );
+    const second = createTask(
+      (function* () {
+        return yield* sub.receive();
+      })(),
+      { name: "second" },
+    );
     yield* sleep(0);
     // Runs in the same host callback as the delivery, right after it woke `first`.
     (client as unknown as { js: { once(event: "message", fn: () => void): void } }).js.once("message", () => first.cancel()); // the mqtt.js client inside (internal)
@@ -70,9 +84,11 @@ test("many receivers cancelled at random points lose no message and duplicate no
     function* receiver(): Coro<void> {
       while (!stop) received.push(text((yield* sub.receive()).payload));
     }
-    const publisher = createTask(function* () {
-      for (let i = 0; i < 300; i++) yield* client.publish("cancel/many", String(i), { qos: i % 3 === 0 ? 0 : 1 });
-    }());
+    const publisher = createTask(
+      (function* () {
+        for (let i = 0; i < 300; i++) yield* client.publish("cancel/many", String(i), { qos: i % 3 === 0 ? 0 : 1 });
+      })(),
+    );
     let n = 0;
     while (received.length < 300) {
       const r = createTask(receiver());
@@ -84,13 +100,20 @@ test("many receivers cancelled at random points lose no message and duplicate no
     yield* publisher;
     return received;
   });
-  assert.deepEqual(got, Array.from({ length: 300 }, (_, i) => String(i)));
+  assert.deepEqual(
+    got,
+    Array.from({ length: 300 }, (_, i) => String(i)),
+  );
 });
 
 test("a task cancelled while waiting for a QoS 1 acknowledgement leaves the message whole: it is delivered once", async () => {
   const got = await withClient(function* (client) {
     const sub = yield* client.subscribe("cancel/pub", { qos: 1 });
-    const pub = createTask(function* () { yield* client.publish("cancel/pub", "whole", { qos: 1 }); }());
+    const pub = createTask(
+      (function* () {
+        yield* client.publish("cancel/pub", "whole", { qos: 1 });
+      })(),
+    );
     yield* sleep(0);
     pub.cancel();
     const how = yield* outcome(pub);
@@ -104,7 +127,11 @@ test("a task cancelled while waiting for a QoS 1 acknowledgement leaves the mess
 
 test("a subscribe cancelled before its acknowledgement leaves no subscription behind", async () => {
   const got = await withClient(function* (client) {
-    const pending = createTask(function* () { return yield* client.subscribe("cancel/sub"); }());
+    const pending = createTask(
+      (function* () {
+        return yield* client.subscribe("cancel/sub");
+      })(),
+    );
     yield* sleep(0);
     pending.cancel();
     const how = yield* outcome(pending);
@@ -118,7 +145,11 @@ test("a subscribe cancelled before its acknowledgement leaves no subscription be
 
 test("connectMqtt cancelled while it waits gives the connection up", async () => {
   const how = await run(function* () {
-    const connecting = createTask(function* () { return yield* connectMqtt("mqtt://127.0.0.1:1", { connectTimeoutSeconds: 60 }); }());
+    const connecting = createTask(
+      (function* () {
+        return yield* connectMqtt("mqtt://127.0.0.1:1", { connectTimeoutSeconds: 60 });
+      })(),
+    );
     yield* sleep(0.05);
     connecting.cancel();
     return yield* outcome(connecting);

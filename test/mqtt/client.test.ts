@@ -42,7 +42,10 @@ test("messages are received in the order they were published", async () => {
     for (let i = 0; i < 50; i++) yield* client.publish("order/t", String(i), { qos: i % 2 === 0 ? 0 : 1 });
     return (yield* receiveN(sub, 50)).map((m) => text(m.payload));
   });
-  assert.deepEqual(got, Array.from({ length: 50 }, (_, i) => String(i)));
+  assert.deepEqual(
+    got,
+    Array.from({ length: 50 }, (_, i) => String(i)),
+  );
 });
 
 test("+ and # filters receive the matching topics and nothing else", async () => {
@@ -114,9 +117,16 @@ test("a second subscription to the same filter shares the broker subscription an
 test("loop.tasks() shows a task waiting in receive() with its filter", async () => {
   const seen = await withClient(function* (client) {
     const sub = yield* client.subscribe("sensors/+/temp");
-    const gateway = createTask((function* () { return yield* sub.receive(); })(), { name: "gateway" });
+    const gateway = createTask(
+      (function* () {
+        return yield* sub.receive();
+      })(),
+      { name: "gateway" },
+    );
     yield* sleep(0);
-    const info = getEventLoop().tasks().find((t) => t.name === "gateway");
+    const info = getEventLoop()
+      .tasks()
+      .find((t) => t.name === "gateway");
     gateway.cancel();
     return info?.waitingOn;
   });
@@ -125,9 +135,16 @@ test("loop.tasks() shows a task waiting in receive() with its filter", async () 
 
 test("a task waiting for a QoS 1 acknowledgement shows the topic and QoS", async () => {
   const seen = await withClient(function* (client) {
-    const pub = createTask((function* () { yield* client.publish("acks/t", "x", { qos: 1 }); })(), { name: "pub" });
+    const pub = createTask(
+      (function* () {
+        yield* client.publish("acks/t", "x", { qos: 1 });
+      })(),
+      { name: "pub" },
+    );
     yield* sleep(0);
-    const info = getEventLoop().tasks().find((t) => t.name === "pub");
+    const info = getEventLoop()
+      .tasks()
+      .find((t) => t.name === "pub");
     yield* pub;
     return info?.waitingOn;
   });
@@ -136,7 +153,10 @@ test("a task waiting for a QoS 1 acknowledgement shows the topic and QoS", async
 
 test("a payload that is not a string or bytes is refused at the call, naming the argument", async () => {
   await withClient(function* (client) {
-    assert.throws(() => client.publish("t", { temp: 21 } as unknown as string), { name: "TypeError", message: /publish\(topic, payload\): payload must be a string or a Uint8Array, got .*JSON.stringify/ });
+    assert.throws(() => client.publish("t", { temp: 21 } as unknown as string), {
+      name: "TypeError",
+      message: /publish\(topic, payload\): payload must be a string or a Uint8Array, got .*JSON.stringify/,
+    });
     assert.throws(() => client.publish("t", 21 as unknown as string), { name: "TypeError", message: /got 21 \(a number\) \(send String\(value\)\)/ });
     assert.throws(() => client.publish("t/+", "x"), { name: "TypeError", message: /publish\(topic, payload\): topic must not contain the wildcard "\+"/ });
     assert.throws(() => client.publish("t", "x", { qos: 3 as 1 }), { name: "TypeError", message: /options.qos must be 0, 1 or 2, got 3/ });
@@ -175,7 +195,11 @@ test("after unsubscribe() no new message is queued, and receive() gives what was
 
 test("a subscription whose task ends is unsubscribed", async () => {
   const got = await withClient(function* (client) {
-    const sub = yield* createTask((function* () { return yield* client.subscribe("owned/t"); })());
+    const sub = yield* createTask(
+      (function* () {
+        return yield* client.subscribe("owned/t");
+      })(),
+    );
     return sub.closed;
   });
   assert.equal(got, true);
@@ -198,7 +222,16 @@ test("close() ends the subscriptions: a waiting receiver gets MqttError, and lat
   const got = await run(function* () {
     const client = yield* connectMqtt(broker().url);
     const sub = yield* client.subscribe("closing/t");
-    const rx = createTask((function* () { try { yield* sub.receive(); return "received"; } catch (e) { return e; } })());
+    const rx = createTask(
+      (function* () {
+        try {
+          yield* sub.receive();
+          return "received";
+        } catch (e) {
+          return e;
+        }
+      })(),
+    );
     yield* sleep(0);
     yield* client.close();
     const err = yield* rx;
@@ -214,4 +247,3 @@ test("close() ends the subscriptions: a waiting receiver gets MqttError, and lat
   assert.ok(got.publishErr instanceof MqttError && /cannot publish to "closing\/t"/.test(got.publishErr.message), String(got.publishErr));
   assert.equal(got.state, "closed");
 });
-

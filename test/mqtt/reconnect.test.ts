@@ -54,19 +54,29 @@ test("a broker restart in the middle of a 1,000-message QoS 1 stream: every mess
     try {
       const sub = yield* sink.subscribe("stream/t", { qos: 1 });
       const counts = new Map<number, number>();
-      const receiver = createTask(function* () {
-        for (;;) {
-          const m = yield* sub.receive();
-          if (text(m.payload) === "end") return;
-          const n = Number(text(m.payload));
-          counts.set(n, (counts.get(n) ?? 0) + 1);
-        }
-      }(), { name: "receiver" });
+      const receiver = createTask(
+        (function* () {
+          for (;;) {
+            const m = yield* sub.receive();
+            if (text(m.payload) === "end") return;
+            const n = Number(text(m.payload));
+            counts.set(n, (counts.get(n) ?? 0) + 1);
+          }
+        })(),
+        { name: "receiver" },
+      );
 
       // The first 400 all at once; once the broker acknowledged them all it stops, while
       // it is still handing them to the sink (some sent, not yet acknowledged by the sink).
       const early: Task<void>[] = [];
-      for (let i = 0; i < 400; i++) early.push(createTask(function* () { yield* source.publish("stream/t", String(i), { qos: 1 }); }()));
+      for (let i = 0; i < 400; i++)
+        early.push(
+          createTask(
+            (function* () {
+              yield* source.publish("stream/t", String(i), { qos: 1 });
+            })(),
+          ),
+        );
       for (const p of early) yield* p;
       yield* until(b.stop());
       yield* whileConnected(source);
@@ -75,10 +85,26 @@ test("a broker restart in the middle of a 1,000-message QoS 1 stream: every mess
 
       // The other 600 while the broker is down: each its own task, waiting for its PUBACK.
       const publishers: Task<void>[] = [];
-      for (let i = 400; i < 1000; i++) publishers.push(createTask(function* () { yield* source.publish("stream/t", String(i), { qos: 1 }); }(), { name: `pub ${i}` }));
-      const watcher = createTask(function* () { yield* sink.connected(); }(), { name: "watcher" });
+      for (let i = 400; i < 1000; i++)
+        publishers.push(
+          createTask(
+            (function* () {
+              yield* source.publish("stream/t", String(i), { qos: 1 });
+            })(),
+            { name: `pub ${i}` },
+          ),
+        );
+      const watcher = createTask(
+        (function* () {
+          yield* sink.connected();
+        })(),
+        { name: "watcher" },
+      );
       yield* sleep(0.05);
-      const waits = getEventLoop().tasks().filter((t) => t.name === "watcher" || t.name === "pub 400").map((t) => t.waitingOn);
+      const waits = getEventLoop()
+        .tasks()
+        .filter((t) => t.name === "watcher" || t.name === "pub 400")
+        .map((t) => t.waitingOn);
 
       yield* until(b.start());
       yield* source.connected();
@@ -134,7 +160,11 @@ test("a QoS 1 publish cancelled while the broker is down is still delivered, onc
       const sub = yield* sink.subscribe("down/t", { qos: 1 });
       yield* until(b.stop());
       yield* whileConnected(source);
-      const pub = createTask(function* () { yield* source.publish("down/t", "queued", { qos: 1 }); }());
+      const pub = createTask(
+        (function* () {
+          yield* source.publish("down/t", "queued", { qos: 1 });
+        })(),
+      );
       yield* sleep(0.01);
       pub.cancel();
       try {
@@ -161,7 +191,16 @@ test("without reconnect, a lost connection closes the client and ends its subscr
   const got = await run(function* () {
     const client = yield* connectMqtt(b.url, { reconnect: false });
     const sub = yield* client.subscribe("lost/t");
-    const rx = createTask(function* () { try { yield* sub.receive(); return null; } catch (e) { return e; } }());
+    const rx = createTask(
+      (function* () {
+        try {
+          yield* sub.receive();
+          return null;
+        } catch (e) {
+          return e;
+        }
+      })(),
+    );
     yield* until(b.stop());
     const err = yield* rx;
     yield* until(b.start());

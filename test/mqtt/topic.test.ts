@@ -3,7 +3,10 @@ import assert from "node:assert/strict";
 import { checkTopicFilter, checkTopicName, topicMatches } from "../../src/mqtt/topic.ts";
 
 test("a topic name with a wildcard is refused, naming the argument and the wildcard", () => {
-  assert.throws(() => checkTopicName("sensors/+/temp", "publish(topic)"), { name: "TypeError", message: /publish\(topic\) must not contain the wildcard "\+"/ });
+  assert.throws(() => checkTopicName("sensors/+/temp", "publish(topic)"), {
+    name: "TypeError",
+    message: /publish\(topic\) must not contain the wildcard "\+"/,
+  });
   assert.throws(() => checkTopicName("sensors/#", "publish(topic)"), { name: "TypeError", message: /wildcard "#"/ });
 });
 

@@ -15,10 +15,12 @@ test("a client process that dies abruptly has its last will published", async ()
     const child = spawn(process.execPath, ["--import", "tsx", willClient, broker().url], { stdio: ["ignore", "pipe", "inherit"] });
     try {
       const sub = yield* watcher.subscribe("will/doomed", { qos: 1 });
-      yield* until(new Promise<void>((resolve, reject) => {
-        child.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
-        child.once("exit", (code) => reject(new Error(`the will client exited early (${code})`)));
-      }));
+      yield* until(
+        new Promise<void>((resolve, reject) => {
+          child.stdout.on("data", (d: Buffer) => d.toString().includes("ready") && resolve());
+          child.once("exit", (code) => reject(new Error(`the will client exited early (${code})`)));
+        }),
+      );
       const first = text((yield* sub.receive()).payload);
       child.kill("SIGKILL");
       const then = text((yield* sub.receive()).payload);

@@ -33,7 +33,9 @@ function start(fixture: string): { child: ChildProcess; exited: Promise<Exit>; w
     new Promise<void>((resolve, reject) => {
       if (stdout.includes(text)) return resolve();
       watchers.push({ text, resolve });
-      void exited.then((e) => reject(new Error(`the program ended (status ${e.code}) before printing ${JSON.stringify(text)}; stdout:\n${e.stdout}\nstderr:\n${e.stderr}`)));
+      void exited.then((e) =>
+        reject(new Error(`the program ended (status ${e.code}) before printing ${JSON.stringify(text)}; stdout:\n${e.stdout}\nstderr:\n${e.stderr}`)),
+      );
     });
   return { child, exited, waitFor };
 }

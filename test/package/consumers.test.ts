@@ -45,7 +45,10 @@ function typecheck(name: string, options: Record<string, unknown>, files: Record
   const dir = join(scratch, name);
   mkdirSync(dir, { recursive: true });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
-  writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, ...options }, files: Object.keys(files) }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, skipLibCheck: false, ...options }, files: Object.keys(files) }),
+  );
   try {
     execFileSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { cwd: dir, encoding: "utf8" });
     return "";
@@ -69,7 +72,9 @@ function* main() {
 `;
 
 test("an ES module imports every entry and runs a program", () => {
-  writeFileSync(join(scratch, "esm.mjs"), `
+  writeFileSync(
+    join(scratch, "esm.mjs"),
+    `
 import { run, createTask, sleep } from "taskloop";
 import { Pin } from "taskloop/device";
 import { DownloadManager } from "taskloop/download";
@@ -81,12 +86,15 @@ import { runMain, toThread } from "taskloop/node";
 if (typeof connectMqtt !== "function" || typeof runMain !== "function" || typeof toThread !== "function") throw new Error("taskloop/mqtt or taskloop/node");
 if (typeof startServer !== "function" || new IncompleteReadError(new Uint8Array(1), 2).expected !== 2) throw new Error("taskloop/net");
 console.log(await run(main(), { clock: "virtual" }));
-`);
+`,
+  );
   assert.equal(node("esm.mjs").trim(), "blinked 3, LED 1");
 });
 
 test("CommonJS require()s every entry and runs a program (Node.js 20.19+)", () => {
-  writeFileSync(join(scratch, "cjs.cjs"), `
+  writeFileSync(
+    join(scratch, "cjs.cjs"),
+    `
 const { run, createTask, sleep } = require("taskloop");
 const { Pin } = require("taskloop/device");
 const { DownloadManager } = require("taskloop/download");
@@ -98,7 +106,8 @@ if (typeof openConnection !== "function" || new ConnectionClosed(1000, "").code 
 ${program.replace(/: number/g, "")}
 if (typeof DownloadManager.downloadUrl !== "function") throw new Error("taskloop/download has no DownloadManager");
 run(main(), { clock: "virtual" }).then((line) => console.log(line));
-`);
+`,
+  );
   assert.equal(node("cjs.cjs").trim(), "blinked 3, LED 1");
 });
 

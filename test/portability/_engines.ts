@@ -32,7 +32,11 @@ export function tempDir(): { dir: string; remove: () => void } {
 }
 
 /** Runs a program and collects its output; rejects if it outlives `timeoutMs`. */
-export function runProcess(cmd: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runProcess(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -65,7 +69,11 @@ export async function traceFromCli(engine: "node" | "deno" | "bun", code: string
     writeFileSync(file, code + PRINT_TRACE);
     const env = { ...process.env, DENO_NO_UPDATE_CHECK: "1", DENO_DIR: join(dir, "deno"), NO_COLOR: "1" };
     const [cmd, args] =
-      engine === "node" ? [process.execPath, [file]] : engine === "deno" ? [denoBinary(), ["run", "--quiet", "--no-config", "--no-lock", file]] : [bunBinary(), ["--no-install", file]];
+      engine === "node"
+        ? [process.execPath, [file]]
+        : engine === "deno"
+          ? [denoBinary(), ["run", "--quiet", "--no-config", "--no-lock", file]]
+          : [bunBinary(), ["--no-install", file]];
     const { code: exit, stdout, stderr } = await runProcess(cmd, args, { cwd: dir, env });
     const line = stdout.split("\n").find((l) => l.startsWith("TRACE ") || l.startsWith("ERROR "));
     if (exit !== 0 || line === undefined || line.startsWith("ERROR ")) {

@@ -46,8 +46,13 @@ test("in headless Chromium the portability program gives the expected trace", { 
   assert.deepEqual(errors, []);
 });
 
-test("in QuickJS with only the README's shim (setTimeout, clearTimeout, pending jobs run) the portability program gives the expected trace", { timeout: 60_000 }, async () => {
-  const guest = await runInQuickJS(`${code}\nportabilityTrace().then((t) => report(JSON.stringify(t)), (e) => report("ERROR " + e));`, { timers: true, timeoutMs: 50_000 });
+test("in QuickJS with only the README's shim (setTimeout, clearTimeout, pending jobs run) the portability program gives the expected trace", {
+  timeout: 60_000,
+}, async () => {
+  const guest = await runInQuickJS(`${code}\nportabilityTrace().then((t) => report(JSON.stringify(t)), (e) => report("ERROR " + e));`, {
+    timers: true,
+    timeoutMs: 50_000,
+  });
   try {
     const first = await guest.firstReport;
     assert.ok(!first.startsWith("ERROR") && first !== "no report", first);

@@ -118,7 +118,7 @@ test("without AbortController, task.signal is a TypeError that says what is miss
   assert.match(got, /^rejected TypeError: task\.signal needs AbortController from the host, and this host has none/);
 });
 
-test("without Symbol.dispose, a lease is disposed under Symbol.for(\"Symbol.dispose\")", async () => {
+test('without Symbol.dispose, a lease is disposed under Symbol.for("Symbol.dispose")', async () => {
   const got = await inQuickJS(
     `taskloop.run(function* () {
       const lock = new taskloop.Lock();

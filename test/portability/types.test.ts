@@ -48,7 +48,10 @@ for (const [name, compilerOptions] of CONFIGS) {
       writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
       writeFileSync(join(dir, "main.ts"), CONSUMER);
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["main.ts"] }));
-      const { code, stdout, stderr } = await runProcess(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", dir], { cwd: dir, timeoutMs: 100_000 });
+      const { code, stdout, stderr } = await runProcess(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", dir], {
+        cwd: dir,
+        timeoutMs: 100_000,
+      });
       assert.equal(code, 0, stdout + stderr);
     } finally {
       remove();

@@ -60,5 +60,10 @@ export function inSeconds(seconds: number): number {
 
 /** Names of a set of tasks, sorted and joined, as cpython/_cases.py's names(). */
 export function names(tasks: Iterable<{ name: string }>): string {
-  return [...tasks].map((t) => t.name).sort().join(",") || "-";
+  return (
+    [...tasks]
+      .map((t) => t.name)
+      .sort()
+      .join(",") || "-"
+  );
 }

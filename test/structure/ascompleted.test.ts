@@ -65,7 +65,12 @@ test("the awaitables can be awaited concurrently by tasks of their own", () =>
   check("awaited_concurrently", function* (print) {
     const futs = [...asCompleted([sleeper(0.5, "a"), sleeper(0.6, "b")])];
     const [done] = yield* wait(futs.map((f) => createTask(f as Coro<string>)));
-    print(`[${[...done].map((t) => `'${t.result()}'`).sort().join(", ")}]`);
+    print(
+      `[${[...done]
+        .map((t) => `'${t.result()}'`)
+        .sort()
+        .join(", ")}]`,
+    );
   }));
 
 test("a coroutine given twice runs once", () =>
@@ -76,7 +81,12 @@ test("a coroutine given twice runs once", () =>
     const c = coro("ham");
     const result: string[] = [];
     for (const f of asCompleted([c, c, coro("spam")])) result.push(yield* f);
-    print(`[${result.sort().map((s) => `'${s}'`).join(", ")}]`);
+    print(
+      `[${result
+        .sort()
+        .map((s) => `'${s}'`)
+        .join(", ")}]`,
+    );
   }));
 
 test("an error comes out of its awaitable, in completion order, and the rest go on", () =>
@@ -93,7 +103,11 @@ test("an error comes out of its awaitable, in completion order, and the rest go 
 
 test("tasks that have already finished are served too", () =>
   check("tasks_already_done", function* (print) {
-    const t = createTask((function* (): Coro<string> { return "q"; })());
+    const t = createTask(
+      (function* (): Coro<string> {
+        return "q";
+      })(),
+    );
     yield* sleep(0);
     print("done before", t.done());
     for (const f of asCompleted([t])) print("got", yield* f);

@@ -1,8 +1,23 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run, createTask, sleep, sleepMs, currentTask, getEventLoop, taskGroup, shield,
-  Event, Lock, Semaphore, Condition, Queue, Barrier, type SlowStepInfo, type TaskInfo, type Coro,
+  run,
+  createTask,
+  sleep,
+  sleepMs,
+  currentTask,
+  getEventLoop,
+  taskGroup,
+  shield,
+  Event,
+  Lock,
+  Semaphore,
+  Condition,
+  Queue,
+  Barrier,
+  type SlowStepInfo,
+  type TaskInfo,
+  type Coro,
 } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
@@ -21,15 +36,18 @@ test("a step that busy-waits 200 ms is reported by onSlowStep with the task and 
   await run(
     function* () {
       const ticker = (): Coro<void> =>
-        function* () {
+        (function* () {
           for (;;) yield* sleepMs(10);
-        }();
+        })();
       const ticks = [createTask(ticker(), { name: "tick-1" }), createTask(ticker(), { name: "tick-2" })];
-      const busy = createTask(function* () {
-        yield* sleepMs(50);
-        busyWait(200);
-        yield* sleepMs(100);
-      }(), { name: "busy" });
+      const busy = createTask(
+        (function* () {
+          yield* sleepMs(50);
+          busyWait(200);
+          yield* sleepMs(100);
+        })(),
+        { name: "busy" },
+      );
       yield* sleepMs(300); // the busy step is over, and the tickers have run since
       stats = getEventLoop().tasks();
       yield* busy;
@@ -55,7 +73,13 @@ test("the default slow-step report prints one line to stderr naming the task and
   try {
     await run(
       function* () {
-        const t = createTask(function* () { busyWait(150); yield* sleep(0); }(), { name: "spinner" });
+        const t = createTask(
+          (function* () {
+            busyWait(150);
+            yield* sleep(0);
+          })(),
+          { name: "spinner" },
+        );
         yield* t;
       },
       { slowStepMs: 100 },
@@ -73,7 +97,13 @@ test("without slowStepMs nothing is reported", async () => {
   const original = console.error;
   console.error = (...args: unknown[]) => void lines.push(args.map(String).join(" "));
   try {
-    await run(function* () { busyWait(120); yield* sleep(0); }, { clock: "real" });
+    await run(
+      function* () {
+        busyWait(120);
+        yield* sleep(0);
+      },
+      { clock: "real" },
+    );
   } finally {
     console.error = original;
   }
@@ -92,26 +122,92 @@ test("loop.tasks() shows each task's state, what it waits on in words, and its s
     full.putNowait(1);
     const cond = new Condition();
     const barrier = new Barrier(2);
-    const forever = (): Coro<void> => function* () { yield* event.wait(); }();
+    const forever = (): Coro<void> =>
+      (function* () {
+        yield* event.wait();
+      })();
     const worker = createTask(forever(), { name: "worker" });
     const shielded = createTask(forever(), { name: "precious" });
     const waiters = [
-      createTask(function* () { yield* sleep(0.5); }(), { name: "sleeper" }),
-      createTask(function* () { yield* event.wait(); }(), { name: "event" }),
-      createTask(function* () { yield* lock.acquire(); }(), { name: "lock" }),
-      createTask(function* () { yield* sem.acquire(); }(), { name: "semaphore" }),
-      createTask(function* () { yield* empty.get(); }(), { name: "get" }),
-      createTask(function* () { yield* full.put(2); }(), { name: "put" }),
-      createTask(function* () { yield* full.join(); }(), { name: "join" }),
-      createTask(function* () { yield* cond.acquire(); yield* cond.wait(); }(), { name: "condition" }),
-      createTask(function* () { yield* barrier.wait(); }(), { name: "barrier" }),
-      createTask(function* () { yield* taskGroup(function* (tg) { tg.createTask(forever()); }); }(), { name: "group" }),
-      createTask(function* () { yield* shield(shielded); }(), { name: "shield" }),
-      createTask(function* () { yield* worker; }(), { name: "awaiter" }),
+      createTask(
+        (function* () {
+          yield* sleep(0.5);
+        })(),
+        { name: "sleeper" },
+      ),
+      createTask(
+        (function* () {
+          yield* event.wait();
+        })(),
+        { name: "event" },
+      ),
+      createTask(
+        (function* () {
+          yield* lock.acquire();
+        })(),
+        { name: "lock" },
+      ),
+      createTask(
+        (function* () {
+          yield* sem.acquire();
+        })(),
+        { name: "semaphore" },
+      ),
+      createTask(
+        (function* () {
+          yield* empty.get();
+        })(),
+        { name: "get" },
+      ),
+      createTask(
+        (function* () {
+          yield* full.put(2);
+        })(),
+        { name: "put" },
+      ),
+      createTask(
+        (function* () {
+          yield* full.join();
+        })(),
+        { name: "join" },
+      ),
+      createTask(
+        (function* () {
+          yield* cond.acquire();
+          yield* cond.wait();
+        })(),
+        { name: "condition" },
+      ),
+      createTask(
+        (function* () {
+          yield* barrier.wait();
+        })(),
+        { name: "barrier" },
+      ),
+      createTask(
+        (function* () {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(forever());
+          });
+        })(),
+        { name: "group" },
+      ),
+      createTask(
+        (function* () {
+          yield* shield(shielded);
+        })(),
+        { name: "shield" },
+      ),
+      createTask(
+        (function* () {
+          yield* worker;
+        })(),
+        { name: "awaiter" },
+      ),
     ];
-    const fresh = createTask(function* () {}(), { name: "fresh" });
+    const fresh = createTask((function* () {})(), { name: "fresh" });
     yield* sleep(0.1);
-    const extra = createTask(function* () {}(), { name: "not-started" });
+    const extra = createTask((function* () {})(), { name: "not-started" });
     const byName = new Map(loop.tasks().map((i) => [i.name, i]));
     const view = (name: string) => {
       const i = byName.get(name)!;
@@ -141,14 +237,31 @@ test("loop.tasks() shows each task's state, what it waits on in words, and its s
 test("a cancelled waiter disappears from loop.tasks() once its cleanup ran", async () => {
   await run(function* () {
     const q = new Queue<number>();
-    const t = createTask(function* () { yield* q.get(); }(), { name: "getter" });
+    const t = createTask(
+      (function* () {
+        yield* q.get();
+      })(),
+      { name: "getter" },
+    );
     yield* sleep(0);
-    assert.equal(getEventLoop().tasks().some((i) => i.name === "getter"), true);
+    assert.equal(
+      getEventLoop()
+        .tasks()
+        .some((i) => i.name === "getter"),
+      true,
+    );
     t.cancel();
-    const info = getEventLoop().tasks().find((i) => i.name === "getter")!;
+    const info = getEventLoop()
+      .tasks()
+      .find((i) => i.name === "getter")!;
     assert.deepEqual([info.state, info.waitingOn], ["ready", null]);
     yield* sleep(0);
-    assert.equal(getEventLoop().tasks().some((i) => i.name === "getter"), false);
+    assert.equal(
+      getEventLoop()
+        .tasks()
+        .some((i) => i.name === "getter"),
+      false,
+    );
   }, virtual);
 });
 
@@ -158,12 +271,32 @@ test("lateMs counts until the task actually runs: woken on time but stuck behind
     function* () {
       // A 10 ms spin from 15 ms makes both timers come due together at 25 ms; the hog's
       // was set first, so it runs first and spins 100 ms while the victim, woken, waits its turn.
-      createTask(function* () { yield* sleepMs(15); busyWait(10); }(), { name: "blocker" });
-      const hog = createTask(function* () { yield* sleepMs(20); busyWait(100); }(), { name: "hog" });
-      const v = createTask(function* () { yield* sleepMs(20); yield* sleepMs(1000); }(), { name: "victim" });
+      createTask(
+        (function* () {
+          yield* sleepMs(15);
+          busyWait(10);
+        })(),
+        { name: "blocker" },
+      );
+      const hog = createTask(
+        (function* () {
+          yield* sleepMs(20);
+          busyWait(100);
+        })(),
+        { name: "hog" },
+      );
+      const v = createTask(
+        (function* () {
+          yield* sleepMs(20);
+          yield* sleepMs(1000);
+        })(),
+        { name: "victim" },
+      );
       yield* hog;
       yield* sleepMs(1);
-      victim = getEventLoop().tasks().find((i) => i.id === v.id);
+      victim = getEventLoop()
+        .tasks()
+        .find((i) => i.id === v.id);
       v.cancel();
     },
     { clock: "real" },
@@ -174,19 +307,31 @@ test("lateMs counts until the task actually runs: woken on time but stuck behind
 
 test("without slowStepMs, a long step amid a burst of short ones is never charged to an innocent task, and a second one is charged to its task (real clock)", async () => {
   let infos: TaskInfo[] = [];
-  await run(function* () {
-    for (let k = 0; k < 20; k++) createTask(function* () { for (;;) yield* sleep(0); }(), { name: `spinner ${k}` });
-    yield* sleep(0.1); // the spinners' short steps make the loop time them in windows
-    createTask(function* () {
-      yield* sleep(0.05);
-      busyWait(60);
-      yield* sleep(0.05);
-      busyWait(80);
-      yield* sleep(10);
-    }(), { name: "hog" });
-    yield* sleep(0.4);
-    infos = getEventLoop().tasks();
-  }, { clock: "real" });
+  await run(
+    function* () {
+      for (let k = 0; k < 20; k++)
+        createTask(
+          (function* () {
+            for (;;) yield* sleep(0);
+          })(),
+          { name: `spinner ${k}` },
+        );
+      yield* sleep(0.1); // the spinners' short steps make the loop time them in windows
+      createTask(
+        (function* () {
+          yield* sleep(0.05);
+          busyWait(60);
+          yield* sleep(0.05);
+          busyWait(80);
+          yield* sleep(10);
+        })(),
+        { name: "hog" },
+      );
+      yield* sleep(0.4);
+      infos = getEventLoop().tasks();
+    },
+    { clock: "real" },
+  );
   const hog = infos.find((t) => t.name === "hog")!;
   assert.ok(hog.maxStepMs >= 79, `hog's longest step: ${hog.maxStepMs} ms`);
   assert.ok(hog.busyMs >= 79, `hog's busy time: ${hog.busyMs} ms`);
@@ -197,12 +342,27 @@ test("without slowStepMs, a long step amid a burst of short ones is never charge
 
 test("without slowStepMs, a loop that wakes for a few steps at a time times them exactly: a 50 ms step is charged to its task (real clock)", async () => {
   let infos: TaskInfo[] = [];
-  await run(function* () {
-    createTask(function* () { yield* sleep(0.02); busyWait(50); yield* sleep(10); }(), { name: "busy" });
-    createTask(function* () { for (;;) yield* sleep(0.02); }(), { name: "polite" });
-    yield* sleep(0.2);
-    infos = getEventLoop().tasks();
-  }, { clock: "real" });
+  await run(
+    function* () {
+      createTask(
+        (function* () {
+          yield* sleep(0.02);
+          busyWait(50);
+          yield* sleep(10);
+        })(),
+        { name: "busy" },
+      );
+      createTask(
+        (function* () {
+          for (;;) yield* sleep(0.02);
+        })(),
+        { name: "polite" },
+      );
+      yield* sleep(0.2);
+      infos = getEventLoop().tasks();
+    },
+    { clock: "real" },
+  );
   const busy = infos.find((t) => t.name === "busy")!;
   const polite = infos.find((t) => t.name === "polite")!;
   assert.ok(busy.maxStepMs >= 49, `busy's longest step: ${busy.maxStepMs} ms`);

@@ -20,15 +20,17 @@ test("cancelling the waiter does not cancel the shielded task: the waiter gets C
   const log: string[] = [];
   await run(function* () {
     const inner = createTask(work(log, "w", 0.05));
-    const t = createTask(function* () {
-      try {
-        const r = yield* shield(inner);
-        log.push(`waiter got ${r}`);
-      } catch (e) {
-        log.push(`waiter cancelled, inner done? ${inner.done()}`);
-        throw e;
-      }
-    }());
+    const t = createTask(
+      (function* () {
+        try {
+          const r = yield* shield(inner);
+          log.push(`waiter got ${r}`);
+        } catch (e) {
+          log.push(`waiter cancelled, inner done? ${inner.done()}`);
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(0.01);
     t.cancel();
     yield* sleep(0);
@@ -43,14 +45,16 @@ test("if the shielded task itself is cancelled, the waiter gets CancelledError",
   const log: string[] = [];
   await run(function* () {
     const inner = createTask(work(log, "w", 0.05));
-    const t = createTask(function* () {
-      try {
-        yield* shield(inner);
-      } catch (e) {
-        if (e instanceof CancelledError) log.push("waiter sees CancelledError");
-        throw e;
-      }
-    }());
+    const t = createTask(
+      (function* () {
+        try {
+          yield* shield(inner);
+        } catch (e) {
+          if (e instanceof CancelledError) log.push("waiter sees CancelledError");
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(0.01);
     inner.cancel();
     yield* gather(t, { returnExceptions: true });
@@ -74,7 +78,12 @@ test("the shielded task's error is thrown in the waiter", async () => {
   await run(function* () {
     const boom = new RangeError("boom");
     try {
-      yield* shield(function* () { yield* sleep(0.01); throw boom; }());
+      yield* shield(
+        (function* () {
+          yield* sleep(0.01);
+          throw boom;
+        })(),
+      );
       assert.fail("no error");
     } catch (e) {
       assert.equal(e, boom);
@@ -84,9 +93,13 @@ test("the shielded task's error is thrown in the waiter", async () => {
 
 test("shield of a task that already finished gives its result without suspending", async () => {
   await run(function* () {
-    const t = createTask(function* () { return 7; }());
+    const t = createTask(
+      (function* () {
+        return 7;
+      })(),
+    );
     yield* sleep(0);
-    const other = createTask(function* () {}());
+    const other = createTask((function* () {})());
     assert.equal(yield* shield(t), 7);
     assert.equal(other.done(), false);
   }, virtual);
@@ -94,10 +107,23 @@ test("shield of a task that already finished gives its result without suspending
 
 test("several tasks may wait on the same shielded task; cancelling one leaves the others waiting", async () => {
   await run(function* () {
-    const inner = createTask(function* () { yield* sleep(1); return "ok"; }());
+    const inner = createTask(
+      (function* () {
+        yield* sleep(1);
+        return "ok";
+      })(),
+    );
     const shielded = shield(inner);
-    const a = createTask(function* () { return yield* shielded; }());
-    const b = createTask(function* () { return yield* shielded; }());
+    const a = createTask(
+      (function* () {
+        return yield* shielded;
+      })(),
+    );
+    const b = createTask(
+      (function* () {
+        return yield* shielded;
+      })(),
+    );
     yield* sleep(0.5);
     a.cancel();
     assert.equal(yield* b, "ok");
@@ -110,7 +136,16 @@ test("a shielded task that fails after its waiter was cancelled is reported as u
   const reports: string[] = [];
   await run(function* () {
     getEventLoop().setExceptionHandler((_loop, ctx) => reports.push(ctx.message));
-    const t = createTask(function* () { yield* shield(function* () { yield* sleep(1); throw new Error("late"); }()); }());
+    const t = createTask(
+      (function* () {
+        yield* shield(
+          (function* () {
+            yield* sleep(1);
+            throw new Error("late");
+          })(),
+        );
+      })(),
+    );
     yield* sleep(0.5);
     t.cancel();
     yield* sleep(2);
@@ -120,16 +155,31 @@ test("a shielded task that fails after its waiter was cancelled is reported as u
 
 test("shield rejects anything that is not an awaitable with a TypeError naming aw", () => {
   function* gen() {}
-  assert.throws(() => shield(gen as unknown as Coro<void>), (e: unknown) => e instanceof TypeError && /shield\(aw\)/.test(e.message) && /call the generator function/.test(e.message));
+  assert.throws(
+    () => shield(gen as unknown as Coro<void>),
+    (e: unknown) => e instanceof TypeError && /shield\(aw\)/.test(e.message) && /call the generator function/.test(e.message),
+  );
   assert.throws(() => shield(5 as unknown as Coro<void>), TypeError);
 });
 
-test("a task waiting through a shield is shown as waiting on \"shield(task …)\" in loop.tasks()", async () => {
+test('a task waiting through a shield is shown as waiting on "shield(task …)" in loop.tasks()', async () => {
   await run(function* () {
-    const inner = createTask(function* () { yield* sleep(1); }(), { name: "flash-write" });
-    const t = createTask(function* () { yield* shield(inner); }(), { name: "handler" });
+    const inner = createTask(
+      (function* () {
+        yield* sleep(1);
+      })(),
+      { name: "flash-write" },
+    );
+    const t = createTask(
+      (function* () {
+        yield* shield(inner);
+      })(),
+      { name: "handler" },
+    );
     yield* sleep(0.5);
-    const info = getEventLoop().tasks().find((i) => i.id === t.id)!;
+    const info = getEventLoop()
+      .tasks()
+      .find((i) => i.id === t.id)!;
     assert.deepEqual([info.state, info.waitingOn, info.steps], ["waiting", `shield(task ${inner.id} (flash-write))`, 1]);
     yield* t;
   }, virtual);
@@ -139,8 +189,21 @@ test("a shielded wait resumes one round after the inner task ends, as CPython's 
   // CPython 3.12 prints: tick 0, inner done, tick 1, tick 2, main got 1 (then tick 3 as run ends)
   const log: string[] = [];
   await run(function* () {
-    const inner = createTask(function* () { yield* sleep(0); log.push("inner done"); return 1; }());
-    createTask(function* () { for (let i = 0; i < 4; i++) { log.push(`tick ${i}`); yield* sleep(0); } }());
+    const inner = createTask(
+      (function* () {
+        yield* sleep(0);
+        log.push("inner done");
+        return 1;
+      })(),
+    );
+    createTask(
+      (function* () {
+        for (let i = 0; i < 4; i++) {
+          log.push(`tick ${i}`);
+          yield* sleep(0);
+        }
+      })(),
+    );
     log.push(`main got ${yield* shield(inner)}`);
   }, virtual);
   assert.deepEqual(log, ["tick 0", "inner done", "tick 1", "tick 2", "main got 1", "tick 3"]);
@@ -179,24 +242,32 @@ test("a shielded wait resumes one round after the inner task ends, as CPython's 
  *   awaiter: next step
  *   shielder got w
  */
-test("when a task ends, a task that awaited it earlier resumes before a later shield of it (CPython 3.12: one callback list in registration order)", { timeout: 5000 }, async () => {
+test("when a task ends, a task that awaited it earlier resumes before a later shield of it (CPython 3.12: one callback list in registration order)", {
+  timeout: 5000,
+}, async () => {
   const out: string[] = [];
   await run(function* () {
-    const t = createTask(function* () {
-      yield* sleep(0.01);
-      out.push("work: done");
-      return "w";
-    }());
-    const a = createTask(function* () {
-      const r = yield* t;
-      out.push(`awaiter got ${r}`);
-      yield* sleep(0);
-      out.push("awaiter: next step");
-    }());
-    const b = createTask(function* () {
-      const r = yield* shield(t);
-      out.push(`shielder got ${r}`);
-    }());
+    const t = createTask(
+      (function* () {
+        yield* sleep(0.01);
+        out.push("work: done");
+        return "w";
+      })(),
+    );
+    const a = createTask(
+      (function* () {
+        const r = yield* t;
+        out.push(`awaiter got ${r}`);
+        yield* sleep(0);
+        out.push("awaiter: next step");
+      })(),
+    );
+    const b = createTask(
+      (function* () {
+        const r = yield* shield(t);
+        out.push(`shielder got ${r}`);
+      })(),
+    );
     yield* a;
     yield* b;
   }, virtual);

@@ -1,6 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { run, createTask, sleep, getEventLoop, currentTask, taskGroup, shield, until, Event, ExceptionGroup, RuntimeError, CancelledError, type Coro, type Task, type TaskGroup } from "taskloop";
+import {
+  run,
+  createTask,
+  sleep,
+  getEventLoop,
+  currentTask,
+  taskGroup,
+  shield,
+  until,
+  Event,
+  ExceptionGroup,
+  RuntimeError,
+  CancelledError,
+  type Coro,
+  type Task,
+  type TaskGroup,
+} from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
 
@@ -28,7 +44,8 @@ function errorsOf(e: unknown): string[] {
 test("the group waits for every child after the body ends", async () => {
   const log: string[] = [];
   await run(function* () {
-    let a, b;
+    let a: Task<string> | undefined;
+    let b: Task<string> | undefined;
     yield* taskGroup(function* (tg) {
       a = tg.createTask(child(log, "a", 0.02));
       b = tg.createTask(child(log, "b", 0.01));
@@ -43,8 +60,18 @@ test("the group waits for every child after the body ends", async () => {
 test("taskGroup gives the body's return value", async () => {
   await run(function* () {
     const total = yield* taskGroup(function* (tg) {
-      const a = tg.createTask(function* () { yield* sleep(1); return 2; }());
-      const b = tg.createTask(function* () { yield* sleep(2); return 3; }());
+      const a = tg.createTask(
+        (function* () {
+          yield* sleep(1);
+          return 2;
+        })(),
+      );
+      const b = tg.createTask(
+        (function* () {
+          yield* sleep(2);
+          return 3;
+        })(),
+      );
       return (yield* a) + (yield* b);
     });
     assert.equal(total, 5);
@@ -56,7 +83,7 @@ test("the body runs in the calling task, and children are named as asked", async
     const me = currentTask();
     yield* taskGroup(function* (tg) {
       assert.equal(currentTask(), me);
-      const t = tg.createTask(function* () {}(), { name: "worker" });
+      const t = tg.createTask((function* () {})(), { name: "worker" });
       assert.equal(t.name, "worker");
     });
   }, virtual);
@@ -85,7 +112,14 @@ test("a failing child cancels its siblings and the body, and the group throws an
     log.push("after group");
     assert.equal(getEventLoop().time(), 10);
   }, virtual);
-  assert.deepEqual(log, ["b fails", "a cancelled", "c cancelled", "body cancelled", "caught b unhandled errors in a TaskGroup (1 sub-exception)", "after group"]);
+  assert.deepEqual(log, [
+    "b fails",
+    "a cancelled",
+    "c cancelled",
+    "body cancelled",
+    "caught b unhandled errors in a TaskGroup (1 sub-exception)",
+    "after group",
+  ]);
 });
 
 // CPython 3.12: a fails / b fails / c cancelled / caught ['a', 'b']
@@ -127,10 +161,21 @@ test("errors raised by children during their cancellation come after the first f
   await run(function* () {
     try {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* () {
-          try { yield* sleep(5); } finally { throw new Error("cleanup failed"); }
-        }());
-        tg.createTask(function* () { yield* sleep(1); throw new Error("first"); }());
+        tg.createTask(
+          (function* () {
+            try {
+              yield* sleep(5);
+            } finally {
+              throw new Error("cleanup failed");
+            }
+          })(),
+        );
+        tg.createTask(
+          (function* () {
+            yield* sleep(1);
+            throw new Error("first");
+          })(),
+        );
       });
       assert.fail("no error");
     } catch (e) {
@@ -144,7 +189,12 @@ test("the ExceptionGroup is an AggregateError holding the original error objects
   await run(function* () {
     try {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* () { yield* sleep(0); throw boom; }());
+        tg.createTask(
+          (function* () {
+            yield* sleep(0);
+            throw boom;
+          })(),
+        );
       });
     } catch (e) {
       assert.ok(e instanceof AggregateError);
@@ -158,18 +208,20 @@ test("the ExceptionGroup is an AggregateError holding the original error objects
 test("cancelling the task running the group cancels every child, then the group re-throws CancelledError", async () => {
   const log: string[] = [];
   await run(function* () {
-    const runner = createTask(function* () {
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(child(log, "a", 1));
-          tg.createTask(child(log, "b", 1));
-          log.push("body done");
-        });
-      } catch (e) {
-        if (e instanceof CancelledError) log.push("group raised CancelledError");
-        throw e;
-      }
-    }());
+    const runner = createTask(
+      (function* () {
+        try {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(child(log, "a", 1));
+            tg.createTask(child(log, "b", 1));
+            log.push("body done");
+          });
+        } catch (e) {
+          if (e instanceof CancelledError) log.push("group raised CancelledError");
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(0.01);
     runner.cancel();
     try {
@@ -185,17 +237,19 @@ test("cancelling the task running the group cancels every child, then the group 
 test("cancelling the task while the body runs cancels the body and every child", async () => {
   const log: string[] = [];
   await run(function* () {
-    const runner = createTask(function* () {
-      yield* taskGroup(function* (tg) {
-        tg.createTask(child(log, "a", 1));
-        try {
-          yield* sleep(5);
-        } catch (e) {
-          log.push("body cancelled");
-          throw e;
-        }
-      });
-    }());
+    const runner = createTask(
+      (function* () {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(child(log, "a", 1));
+          try {
+            yield* sleep(5);
+          } catch (e) {
+            log.push("body cancelled");
+            throw e;
+          }
+        });
+      })(),
+    );
     yield* sleep(0.01);
     runner.cancel();
     yield* sleep(0.01);
@@ -247,7 +301,12 @@ test("the group's own cancellation of the body leaves the task's signal usable a
     const signal = currentTask().signal;
     try {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* () { yield* sleep(1); throw new Error("x"); }());
+        tg.createTask(
+          (function* () {
+            yield* sleep(1);
+            throw new Error("x");
+          })(),
+        );
         yield* sleep(5);
       });
     } catch (e) {
@@ -272,7 +331,10 @@ test("createTask after the group finished, or while it shuts down, throws Runtim
     } catch (e) {
       errorsOf(e);
     }
-    assert.throws(() => saved!.createTask(child(log, "x", 0)), (e: unknown) => e instanceof RuntimeError && /finished|shutting down/.test(e.message));
+    assert.throws(
+      () => saved!.createTask(child(log, "x", 0)),
+      (e: unknown) => e instanceof RuntimeError && /finished|shutting down/.test(e.message),
+    );
     function* late(tg: TaskGroup): Coro<void> {
       try {
         yield* sleep(0.05);
@@ -300,8 +362,13 @@ test("createTask after the group finished, or while it shuts down, throws Runtim
 test("createTask on a group that finished normally throws RuntimeError naming it finished", async () => {
   await run(function* () {
     let saved: TaskGroup | undefined;
-    yield* taskGroup(function* (tg) { saved = tg; });
-    assert.throws(() => saved!.createTask(function* () {}()), (e: unknown) => e instanceof RuntimeError && /finished/.test(e.message));
+    yield* taskGroup(function* (tg) {
+      saved = tg;
+    });
+    assert.throws(
+      () => saved!.createTask((function* () {})()),
+      (e: unknown) => e instanceof RuntimeError && /finished/.test(e.message),
+    );
   }, virtual);
 });
 
@@ -310,11 +377,13 @@ test("a child may start another child while the group waits for its children", a
   const log: string[] = [];
   await run(function* () {
     yield* taskGroup(function* (tg) {
-      tg.createTask(function* () {
-        yield* sleep(0.01);
-        tg.createTask(child(log, "late", 0.01));
-        log.push("spawned during exit");
-      }());
+      tg.createTask(
+        (function* () {
+          yield* sleep(0.01);
+          tg.createTask(child(log, "late", 0.01));
+          log.push("spawned during exit");
+        })(),
+      );
       log.push("body end");
     });
     log.push("group end");
@@ -338,13 +407,21 @@ test("a child that is cancelled alone does not abort the group", async () => {
 
 test("a group with no children returns as soon as the body does", async () => {
   await run(function* () {
-    assert.equal(yield* taskGroup(function* () { return "empty"; }), "empty");
+    assert.equal(
+      yield* taskGroup(function* () {
+        return "empty";
+      }),
+      "empty",
+    );
     assert.equal(getEventLoop().time(), 0);
   }, virtual);
 });
 
 test("taskGroup rejects a body that is not a generator function with TypeError", async () => {
-  assert.throws(() => taskGroup(42 as unknown as () => Coro<void>), (e: unknown) => e instanceof TypeError && /taskGroup\(body\)/.test(e.message));
+  assert.throws(
+    () => taskGroup(42 as unknown as () => Coro<void>),
+    (e: unknown) => e instanceof TypeError && /taskGroup\(body\)/.test(e.message),
+  );
   await run(function* () {
     let caught: unknown;
     try {
@@ -359,14 +436,27 @@ test("taskGroup rejects a body that is not a generator function with TypeError",
 test("the task waiting for the children is shown as waiting on the taskGroup in loop.tasks()", async () => {
   await run(function* () {
     const gate = new Event();
-    const runner = createTask(function* () {
-      yield* taskGroup(function* (tg) {
-        tg.createTask(function* () { yield* gate.wait(); }());
-        tg.createTask(function* () { yield* gate.wait(); }());
-      });
-    }(), { name: "group-runner" });
+    const runner = createTask(
+      (function* () {
+        yield* taskGroup(function* (tg) {
+          tg.createTask(
+            (function* () {
+              yield* gate.wait();
+            })(),
+          );
+          tg.createTask(
+            (function* () {
+              yield* gate.wait();
+            })(),
+          );
+        });
+      })(),
+      { name: "group-runner" },
+    );
     yield* sleep(1);
-    const info = getEventLoop().tasks().find((i) => i.id === runner.id)!;
+    const info = getEventLoop()
+      .tasks()
+      .find((i) => i.id === runner.id)!;
     assert.deepEqual([info.name, info.state, info.waitingOn, info.steps], ["group-runner", "waiting", "taskGroup (2 children left)", 1]);
     gate.set();
     yield* runner;
@@ -377,14 +467,21 @@ test("the body's own error comes after the children's in the ExceptionGroup, as 
   await run(function* () {
     try {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* (): Coro<void> { throw new Error("child"); }());
+        tg.createTask(
+          (function* (): Coro<void> {
+            throw new Error("child");
+          })(),
+        );
         yield* sleep(0); // the child fails in this round; the body fails as it resumes
         throw new Error("body");
       });
       assert.fail("expected an ExceptionGroup");
     } catch (e) {
       assert.ok(e instanceof ExceptionGroup);
-      assert.deepEqual(e.errors.map((x) => (x as Error).message), ["child", "body"]);
+      assert.deepEqual(
+        e.errors.map((x) => (x as Error).message),
+        ["child", "body"],
+      );
     }
   }, virtual);
 });
@@ -393,11 +490,29 @@ test("a body awaiting a child that fails sees CancelledError at once, and the gr
   // CPython 3.12 prints: tick 0, tick 1, child fails, tick 2, body cancelled, group: child, tick 3, tick 4
   const log: string[] = [];
   await run(function* () {
-    createTask(function* () { for (let i = 0; i < 5; i++) { log.push(`tick ${i}`); yield* sleep(0); } }());
+    createTask(
+      (function* () {
+        for (let i = 0; i < 5; i++) {
+          log.push(`tick ${i}`);
+          yield* sleep(0);
+        }
+      })(),
+    );
     try {
       yield* taskGroup(function* (tg) {
-        const c = tg.createTask(function* (): Coro<void> { yield* sleep(0); log.push("child fails"); throw new Error("child"); }());
-        try { yield* c; } catch (e) { log.push(e instanceof CancelledError ? "body cancelled" : `body saw ${(e as Error).message}`); throw e; }
+        const c = tg.createTask(
+          (function* (): Coro<void> {
+            yield* sleep(0);
+            log.push("child fails");
+            throw new Error("child");
+          })(),
+        );
+        try {
+          yield* c;
+        } catch (e) {
+          log.push(e instanceof CancelledError ? "body cancelled" : `body saw ${(e as Error).message}`);
+          throw e;
+        }
       });
     } catch (e) {
       log.push(`group: ${(e as ExceptionGroup).errors.map((x) => (x as Error).message).join(",")}`);
@@ -409,17 +524,21 @@ test("a body awaiting a child that fails sees CancelledError at once, and the gr
 
 // ---- issue 10 ----
 
-test("a child that fails with `throw undefined` counts as a failure: its sibling is cancelled and the group throws an ExceptionGroup whose errors are [undefined]", { timeout: 5000 }, async () => {
+test("a child that fails with `throw undefined` counts as a failure: its sibling is cancelled and the group throws an ExceptionGroup whose errors are [undefined]", {
+  timeout: 5000,
+}, async () => {
   const log: string[] = [];
   let caught: unknown = "nothing thrown";
   await run(function* () {
     try {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* (): Coro<void> {
-          yield* sleep(0.01);
-          log.push("bad throws undefined");
-          throw undefined;
-        }());
+        tg.createTask(
+          (function* (): Coro<void> {
+            yield* sleep(0.01);
+            log.push("bad throws undefined");
+            throw undefined;
+          })(),
+        );
         tg.createTask(child(log, "sibling", 1));
       });
       log.push("group returned normally");
@@ -437,7 +556,11 @@ test("a child awaiting a promise rejected with undefined puts undefined, not a s
   await run(function* () {
     try {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* () { return yield* until(Promise.reject()); }());
+        tg.createTask(
+          (function* () {
+            return yield* until(Promise.reject());
+          })(),
+        );
         tg.createTask(child([], "sibling", 1));
       });
     } catch (e) {
@@ -445,7 +568,11 @@ test("a child awaiting a promise rejected with undefined puts undefined, not a s
     }
   }, virtual);
   assert.ok(caught instanceof ExceptionGroup, `expected an ExceptionGroup, got ${String(caught)}`);
-  assert.equal(caught.errors.some((x: unknown) => typeof x === "symbol"), false, `errors hold a symbol: ${caught.errors.map(String).join(", ")}`);
+  assert.equal(
+    caught.errors.some((x: unknown) => typeof x === "symbol"),
+    false,
+    `errors hold a symbol: ${caught.errors.map(String).join(", ")}`,
+  );
   assert.deepEqual(caught.errors, [undefined]);
 });
 
@@ -484,7 +611,9 @@ test("a child awaiting a promise rejected with undefined puts undefined, not a s
  *   child cancelled: False
  *   child: child result
  */
-test("a child that cancels the task waiting in its group's exit and then returns is not cancelled: its result stands (CPython 3.12 order)", { timeout: 5000 }, async () => {
+test("a child that cancels the task waiting in its group's exit and then returns is not cancelled: its result stands (CPython 3.12 order)", {
+  timeout: 5000,
+}, async () => {
   const out: string[] = [];
   await run(function* () {
     const me = currentTask();
@@ -510,14 +639,7 @@ test("a child that cancels the task waiting in its group's exit and then returns
     out.push(`child cancelled: ${task.cancelled() ? "True" : "False"}`);
     if (!task.cancelled()) out.push(`child: ${task.result()}`);
   }, virtual);
-  assert.deepEqual(out, [
-    "body: end",
-    "child: cancels parent",
-    "child: returns",
-    "parent: CancelledError",
-    "child cancelled: False",
-    "child: child result",
-  ]);
+  assert.deepEqual(out, ["body: end", "child: cancels parent", "child: returns", "parent: CancelledError", "child cancelled: False", "child: child result"]);
 });
 
 /*
@@ -555,7 +677,9 @@ test("a child that cancels the task waiting in its group's exit and then returns
  *   parent: CancelledError
  *   child cancelled: True
  */
-test("a child created in the body while a cancellation of the group's task is pending still runs its first step (CPython 3.12 order)", { timeout: 5000 }, async () => {
+test("a child created in the body while a cancellation of the group's task is pending still runs its first step (CPython 3.12 order)", {
+  timeout: 5000,
+}, async () => {
   const out: string[] = [];
   await run(function* () {
     const me = currentTask();
@@ -584,13 +708,7 @@ test("a child created in the body while a cancellation of the group's task is pe
     assert.ok(task !== null);
     out.push(`child cancelled: ${task.cancelled() ? "True" : "False"}`);
   }, virtual);
-  assert.deepEqual(out, [
-    "body: end",
-    "child: first step",
-    "child: cancelled",
-    "parent: CancelledError",
-    "child cancelled: True",
-  ]);
+  assert.deepEqual(out, ["body: end", "child: first step", "child: cancelled", "parent: CancelledError", "child cancelled: True"]);
 });
 
 // CPython 3.12 (the same program with asyncio.TaskGroup and asyncio.shield) gives
@@ -601,24 +719,42 @@ test("a child failing while the group's task waits in the group's exit wakes tha
   const log: string[] = [];
   await run(function* () {
     const ev = new Event();
-    const t2 = createTask(function* () { yield* ev.wait(); log.push("t2 woke"); return "t2.r"; }());
+    const t2 = createTask(
+      (function* () {
+        yield* ev.wait();
+        log.push("t2 woke");
+        return "t2.r";
+      })(),
+    );
     function* inner(): Coro<void> {
       yield* taskGroup(function* (tg) {
-        tg.createTask(function* () { log.push("w1 raises"); throw new Error("w1"); }());
-        tg.createTask(function* () { ev.set(); log.push("w2 set"); }());
+        tg.createTask(
+          (function* () {
+            log.push("w1 raises");
+            throw new Error("w1");
+          })(),
+        );
+        tg.createTask(
+          (function* () {
+            ev.set();
+            log.push("w2 set");
+          })(),
+        );
       });
     }
-    yield* createTask(function* () {
-      try {
-        yield* taskGroup(function* (tg) {
-          tg.createTask(inner());
-          const r = yield* shield(t2);
-          log.push(`body: shield = ${r}`);
-        });
-      } catch (e) {
-        log.push(`t3: ${(e as Error).name}`);
-      }
-    }());
+    yield* createTask(
+      (function* () {
+        try {
+          yield* taskGroup(function* (tg) {
+            tg.createTask(inner());
+            const r = yield* shield(t2);
+            log.push(`body: shield = ${r}`);
+          });
+        } catch (e) {
+          log.push(`t3: ${(e as Error).name}`);
+        }
+      })(),
+    );
   }, virtual);
   assert.deepEqual(log, ["w1 raises", "w2 set", "t2 woke", "t3: ExceptionGroup"]);
 });

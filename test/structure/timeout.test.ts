@@ -6,8 +6,19 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  run, createTask, currentTask, sleep, timeout, timeoutAt, isCancelled, getEventLoop,
-  TimeoutError, CancelledError, RuntimeError, type Coro, type Timeout,
+  run,
+  createTask,
+  currentTask,
+  sleep,
+  timeout,
+  timeoutAt,
+  isCancelled,
+  getEventLoop,
+  TimeoutError,
+  CancelledError,
+  RuntimeError,
+  type Coro,
+  type Timeout,
 } from "taskloop";
 import { expected, inSeconds, runCase } from "./_cpython.ts";
 
@@ -125,7 +136,11 @@ test("a null deadline never expires", () =>
 
 test("a deadline of zero or in the past lets the body run until it first waits, then expires", () =>
   check("zero_and_past", function* (print) {
-    for (const [delay, pause] of [[0, 10], [0, 0], [-11, 0]] as const) {
+    for (const [delay, pause] of [
+      [0, 10],
+      [0, 0],
+      [-11, 0],
+    ] as const) {
       let cm!: Timeout;
       try {
         yield* timeout(delay, function* (scope) {

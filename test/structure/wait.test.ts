@@ -204,9 +204,31 @@ test("wait checks its arguments", async () => {
       const t = createTask(sleep(0.1) as unknown as Coro<void>);
       assert.throws(() => wait([]), /wait\(tasks\): tasks is empty/);
       assert.throws(() => wait([t], { returnWhen: "FIRST" as "FIRST_COMPLETED" }), RangeError);
-      assert.throws(() => wait([sleeper(() => {}, () => "", 1, "x") as unknown as Task<string>]), /coroutines are not accepted/);
+      assert.throws(
+        () =>
+          wait([
+            sleeper(
+              () => {},
+              () => "",
+              1,
+              "x",
+            ) as unknown as Task<string>,
+          ]),
+        /coroutines are not accepted/,
+      );
       assert.throws(() => wait(t as unknown as Task<unknown>[]), /write wait\(\[task\]\)/);
-      assert.throws(() => wait(sleeper(() => {}, () => "", 1, "x") as unknown as Task<string>[]), /a generator object/);
+      assert.throws(
+        () =>
+          wait(
+            sleeper(
+              () => {},
+              () => "",
+              1,
+              "x",
+            ) as unknown as Task<string>[],
+          ),
+        /a generator object/,
+      );
       assert.throws(() => wait([t], { timeout: Number.NaN }), TypeError);
       assert.throws(() => wait([t], { timout: 1 } as unknown as { timeout: number }), /unknown option "timout"/);
       yield* t;
@@ -218,8 +240,16 @@ test("wait checks its arguments", async () => {
 test("the sets keep the tasks' own types", async () => {
   await run(
     function* () {
-      const n = createTask((function* (): Coro<number> { return 1; })());
-      const s = createTask((function* (): Coro<string> { return "x"; })());
+      const n = createTask(
+        (function* (): Coro<number> {
+          return 1;
+        })(),
+      );
+      const s = createTask(
+        (function* (): Coro<string> {
+          return "x";
+        })(),
+      );
       const [done] = yield* wait([n, s]);
       const results: (number | string)[] = [...done].map((t) => t.result());
       assert.deepEqual(results.sort(), [1, "x"]);

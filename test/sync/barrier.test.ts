@@ -21,11 +21,19 @@ test("wait() blocks until parties tasks arrive, gives arrival indexes, and the b
     yield* gather(party("d", 0.01), party("e", 0.01), party("f", 0.01));
   }, virtual);
   assert.deepEqual(log, [
-    "a arrives, n_waiting 0", "c arrives, n_waiting 1", "b arrives, n_waiting 2",
-    "b passes with index 2", "a passes with index 0", "c passes with index 1",
+    "a arrives, n_waiting 0",
+    "c arrives, n_waiting 1",
+    "b arrives, n_waiting 2",
+    "b passes with index 2",
+    "a passes with index 0",
+    "c passes with index 1",
     "n_waiting 0 broken false",
-    "d arrives, n_waiting 0", "e arrives, n_waiting 1", "f arrives, n_waiting 2",
-    "f passes with index 2", "d passes with index 0", "e passes with index 1",
+    "d arrives, n_waiting 0",
+    "e arrives, n_waiting 1",
+    "f arrives, n_waiting 2",
+    "f passes with index 2",
+    "d passes with index 0",
+    "e passes with index 1",
   ]);
 });
 
@@ -63,8 +71,12 @@ test("abort() breaks the barrier: waiters and newcomers get BrokenBarrierError u
     log.push(`after reset broken ${b.broken}`);
   }, virtual);
   assert.deepEqual(log, [
-    "n_waiting 2", "broken true n_waiting 0", "a broken: Abort or reset of barrier", "b broken: Abort or reset of barrier",
-    "late broken: Barrier aborted", "after reset broken false",
+    "n_waiting 2",
+    "broken true n_waiting 0",
+    "a broken: Abort or reset of barrier",
+    "b broken: Abort or reset of barrier",
+    "late broken: Barrier aborted",
+    "after reset broken false",
   ]);
 });
 
@@ -169,17 +181,30 @@ test("reset() on an idle barrier leaves it usable, and reset()/abort() take effe
 });
 
 test("new Barrier with parties < 1, fractional or not a number throws a RangeError or TypeError naming parties", () => {
-  assert.throws(() => new Barrier(0), (e: unknown) => e instanceof RangeError && /Barrier\(parties\): parties/.test(e.message));
+  assert.throws(
+    () => new Barrier(0),
+    (e: unknown) => e instanceof RangeError && /Barrier\(parties\): parties/.test(e.message),
+  );
   assert.throws(() => new Barrier(2.5), RangeError);
-  assert.throws(() => new Barrier(undefined as unknown as number), (e: unknown) => e instanceof TypeError && /parties/.test(e.message));
+  assert.throws(
+    () => new Barrier(undefined as unknown as number),
+    (e: unknown) => e instanceof TypeError && /parties/.test(e.message),
+  );
 });
 
-test("a task waiting at a Barrier is shown as waiting on \"Barrier\" in loop.tasks()", async () => {
+test('a task waiting at a Barrier is shown as waiting on "Barrier" in loop.tasks()', async () => {
   await run(function* () {
     const b = new Barrier(2);
-    const t = createTask(function* () { yield* b.wait(); }(), { name: "at-barrier" });
+    const t = createTask(
+      (function* () {
+        yield* b.wait();
+      })(),
+      { name: "at-barrier" },
+    );
     yield* sleep(0);
-    const info = getEventLoop().tasks().find((i) => i.id === t.id)!;
+    const info = getEventLoop()
+      .tasks()
+      .find((i) => i.id === t.id)!;
     assert.deepEqual([info.name, info.state, info.waitingOn, info.steps], ["at-barrier", "waiting", "Barrier", 1]);
     t.cancel();
   }, virtual);

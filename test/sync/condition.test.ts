@@ -56,8 +56,18 @@ test("notify wakes the longest waiter, which returns from wait() only once it ho
     yield* gather(...ws);
   }, virtual);
   assert.deepEqual(log, [
-    "a waiting", "b waiting", "c waiting", "notify 1", "still holding", "a woken true locked true", "a released",
-    "notify_all", "b woken true locked true", "b released", "c woken true locked true", "c released",
+    "a waiting",
+    "b waiting",
+    "c waiting",
+    "notify 1",
+    "still holding",
+    "a woken true locked true",
+    "a released",
+    "notify_all",
+    "b woken true locked true",
+    "b released",
+    "c woken true locked true",
+    "c released",
   ]);
 });
 
@@ -66,12 +76,14 @@ test("notify(n) wakes at most n waiters, oldest first", async () => {
   await run(function* () {
     const cond = new Condition();
     const ws = ["a", "b", "c"].map((n) =>
-      createTask(function* () {
-        using lease = yield* cond.acquire();
-        void lease;
-        yield* cond.wait();
-        log.push(n);
-      }()),
+      createTask(
+        (function* () {
+          using lease = yield* cond.acquire();
+          void lease;
+          yield* cond.wait();
+          log.push(n);
+        })(),
+      ),
     );
     yield* sleep(1);
     yield* cond.acquire();
@@ -141,16 +153,18 @@ test("a wait() cancelled re-acquires the lock before CancelledError is thrown", 
   const log: string[] = [];
   await run(function* () {
     const cond = new Condition();
-    const w = createTask(function* () {
-      using lease = yield* cond.acquire();
-      void lease;
-      try {
-        yield* cond.wait();
-      } catch (e) {
-        log.push(`waiter cancelled, locked ${cond.locked()}`);
-        throw e;
-      }
-    }());
+    const w = createTask(
+      (function* () {
+        using lease = yield* cond.acquire();
+        void lease;
+        try {
+          yield* cond.wait();
+        } catch (e) {
+          log.push(`waiter cancelled, locked ${cond.locked()}`);
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(0.01);
     yield* cond.acquire();
     w.cancel();
@@ -167,16 +181,18 @@ test("a wait() cancelled again while re-acquiring the lock still ends holding it
   await run(function* () {
     const cond = new Condition();
     let lockedInCatch = false;
-    const w = createTask(function* () {
-      yield* cond.acquire();
-      try {
-        yield* cond.wait();
-      } catch (e) {
-        lockedInCatch = cond.locked();
-        cond.release();
-        throw e;
-      }
-    }());
+    const w = createTask(
+      (function* () {
+        yield* cond.acquire();
+        try {
+          yield* cond.wait();
+        } catch (e) {
+          lockedInCatch = cond.locked();
+          cond.release();
+          throw e;
+        }
+      })(),
+    );
     yield* sleep(1);
     yield* cond.acquire();
     w.cancel();
@@ -203,12 +219,14 @@ test("a waiter cancelled while waiting is removed: notify() goes to the next one
   await run(function* () {
     const cond = new Condition();
     const ws = ["a", "b"].map((n) =>
-      createTask(function* () {
-        using lease = yield* cond.acquire();
-        void lease;
-        yield* cond.wait();
-        log.push(`${n} woken`);
-      }()),
+      createTask(
+        (function* () {
+          using lease = yield* cond.acquire();
+          void lease;
+          yield* cond.wait();
+          log.push(`${n} woken`);
+        })(),
+      ),
     );
     yield* sleep(1);
     ws[0]!.cancel();
@@ -227,17 +245,19 @@ test("a waiter notified but cancelled before it ran passes the notification on, 
   await run(function* () {
     const cond = new Condition();
     const ws = ["a", "b"].map((n) =>
-      createTask(function* () {
-        using lease = yield* cond.acquire();
-        void lease;
-        try {
-          yield* cond.wait();
-          log.push(`${n} woken`);
-        } catch (e) {
-          log.push(`${n} cancelled`);
-          throw e;
-        }
-      }()),
+      createTask(
+        (function* () {
+          using lease = yield* cond.acquire();
+          void lease;
+          try {
+            yield* cond.wait();
+            log.push(`${n} woken`);
+          } catch (e) {
+            log.push(`${n} cancelled`);
+            throw e;
+          }
+        })(),
+      ),
     );
     yield* sleep(1);
     yield* cond.acquire();
@@ -266,12 +286,21 @@ test("wait() and notify() without holding the lock throw RuntimeError", async ()
 });
 
 test("misuse throws TypeError or RangeError naming the argument", async () => {
-  assert.throws(() => new Condition({} as unknown as Lock), (e: unknown) => e instanceof TypeError && /Condition\(lock\)/.test(e.message));
+  assert.throws(
+    () => new Condition({} as unknown as Lock),
+    (e: unknown) => e instanceof TypeError && /Condition\(lock\)/.test(e.message),
+  );
   const cond = new Condition();
-  assert.throws(() => cond.waitFor(true as unknown as () => boolean), (e: unknown) => e instanceof TypeError && /predicate/.test(e.message));
+  assert.throws(
+    () => cond.waitFor(true as unknown as () => boolean),
+    (e: unknown) => e instanceof TypeError && /predicate/.test(e.message),
+  );
   await run(function* () {
     yield* cond.acquire();
-    assert.throws(() => cond.notify(-1), (e: unknown) => e instanceof RangeError && /notify\(n\)/.test(e.message));
+    assert.throws(
+      () => cond.notify(-1),
+      (e: unknown) => e instanceof RangeError && /notify\(n\)/.test(e.message),
+    );
     assert.throws(() => cond.notify("1" as unknown as number), TypeError);
     assert.throws(() => cond.notify(1.5), RangeError);
   }, virtual);
@@ -289,12 +318,20 @@ test("two conditions may share one lock", async () => {
   }, virtual);
 });
 
-test("a task in wait() is shown as waiting on \"Condition\" in loop.tasks()", async () => {
+test('a task in wait() is shown as waiting on "Condition" in loop.tasks()', async () => {
   await run(function* () {
     const cond = new Condition();
-    const t = createTask(function* () { yield* cond.acquire(); yield* cond.wait(); }(), { name: "cond-waiter" });
+    const t = createTask(
+      (function* () {
+        yield* cond.acquire();
+        yield* cond.wait();
+      })(),
+      { name: "cond-waiter" },
+    );
     yield* sleep(0);
-    const info = getEventLoop().tasks().find((i) => i.id === t.id)!;
+    const info = getEventLoop()
+      .tasks()
+      .find((i) => i.id === t.id)!;
     assert.deepEqual([info.name, info.state, info.waitingOn, info.steps], ["cond-waiter", "waiting", "Condition", 1]);
     t.cancel();
   }, virtual);

@@ -8,7 +8,12 @@ test("Event.wait returns true at once when set, and waits until set otherwise", 
   await run(function* () {
     const ev = new Event();
     assert.equal(ev.isSet(), false);
-    createTask(function* () { yield* sleep(2); ev.set(); }());
+    createTask(
+      (function* () {
+        yield* sleep(2);
+        ev.set();
+      })(),
+    );
     assert.equal(yield* ev.wait(), true);
     assert.equal(getEventLoop().time(), 2000);
     assert.equal(ev.isSet(), true);
@@ -22,7 +27,14 @@ test("Event.set wakes every waiter in the order they started waiting", async () 
   const log: string[] = [];
   await run(function* () {
     const ev = new Event();
-    const ws = ["a", "b", "c"].map((n) => createTask(function* () { yield* ev.wait(); log.push(n); }()));
+    const ws = ["a", "b", "c"].map((n) =>
+      createTask(
+        (function* () {
+          yield* ev.wait();
+          log.push(n);
+        })(),
+      ),
+    );
     yield* sleep(1);
     ev.set();
     for (const w of ws) yield* w;
@@ -33,7 +45,11 @@ test("Event.set wakes every waiter in the order they started waiting", async () 
 test("a waiter woken by Event.set returns true even if the event was cleared before it ran", async () => {
   await run(function* () {
     const ev = new Event();
-    const w = createTask(function* () { return yield* ev.wait(); }());
+    const w = createTask(
+      (function* () {
+        return yield* ev.wait();
+      })(),
+    );
     yield* sleep(1);
     ev.set();
     ev.clear();
@@ -47,7 +63,12 @@ test("ThreadSafeFlag.wait returns at once if the flag was set before, and clears
     flag.set();
     flag.set();
     yield* flag.wait();
-    const t = createTask(function* () { yield* flag.wait(); return getEventLoop().time(); }());
+    const t = createTask(
+      (function* () {
+        yield* flag.wait();
+        return getEventLoop().time();
+      })(),
+    );
     yield* sleep(1);
     assert.equal(t.done(), false);
     flag.set();
@@ -60,7 +81,11 @@ test("ThreadSafeFlag.clear drops a set that nobody waited for", async () => {
     const flag = new ThreadSafeFlag();
     flag.set();
     flag.clear();
-    const t = createTask(function* () { yield* flag.wait(); }());
+    const t = createTask(
+      (function* () {
+        yield* flag.wait();
+      })(),
+    );
     yield* sleep(1);
     assert.equal(t.done(), false);
     t.cancel();
@@ -70,8 +95,16 @@ test("ThreadSafeFlag.clear drops a set that nobody waited for", async () => {
 test("a second ThreadSafeFlag waiter gets a RuntimeError: one waiter at a time", async () => {
   await run(function* () {
     const flag = new ThreadSafeFlag();
-    createTask(function* () { yield* flag.wait(); }());
-    const second = createTask(function* () { yield* flag.wait(); }());
+    createTask(
+      (function* () {
+        yield* flag.wait();
+      })(),
+    );
+    const second = createTask(
+      (function* () {
+        yield* flag.wait();
+      })(),
+    );
     yield* sleep(0.1);
     assert.ok(second.exception() instanceof RuntimeError);
     flag.set();
@@ -127,27 +160,37 @@ test("`using lease = yield* lock.acquire()` releases the lock at block end, also
 });
 
 test("Lock.release of an unlocked lock throws RuntimeError", () => {
-  assert.throws(() => new Lock().release(), (e: unknown) => e instanceof RuntimeError && /not locked/.test(e.message));
+  assert.throws(
+    () => new Lock().release(),
+    (e: unknown) => e instanceof RuntimeError && /not locked/.test(e.message),
+  );
 });
 
 test("a ThreadSafeFlag waiter cancelled in the same step that set the flag resumes once, with CancelledError", async () => {
   await run(function* () {
     const flag = new ThreadSafeFlag();
     let resumes = 0;
-    const w = createTask(function* () {
-      try {
-        yield* flag.wait();
-      } finally {
-        resumes++;
-      }
-    }());
+    const w = createTask(
+      (function* () {
+        try {
+          yield* flag.wait();
+        } finally {
+          resumes++;
+        }
+      })(),
+    );
     yield* sleep(0);
     flag.set();
     w.cancel();
     yield* sleep(0.1);
     assert.equal(w.cancelled(), true);
     assert.equal(resumes, 1);
-    const next = createTask(function* () { yield* flag.wait(); return "flag still usable"; }());
+    const next = createTask(
+      (function* () {
+        yield* flag.wait();
+        return "flag still usable";
+      })(),
+    );
     yield* sleep(0);
     flag.set();
     assert.equal(yield* next, "flag still usable");

@@ -5,23 +5,43 @@ import { run, createTask, sleep, newEventLoop, Event, Lock, RuntimeError, type C
 const virtual = { clock: "virtual" } as const;
 
 // CPython 3.12: RuntimeError: <asyncio.locks.Lock ...> is bound to a different event loop
-test("a Lock acquired contended by a task of one loop refuses a contended acquire() from a task of another loop with a RuntimeError naming the different event loop", { timeout: 5000 }, async () => {
+test("a Lock acquired contended by a task of one loop refuses a contended acquire() from a task of another loop with a RuntimeError naming the different event loop", {
+  timeout: 5000,
+}, async () => {
   const lock = new Lock();
   const first = newEventLoop(virtual);
-  first.createTask(function* () { yield* lock.acquire(); yield* sleep(3600); }(), { name: "holder" });
-  first.createTask(function* () { yield* lock.acquire(); }(), { name: "contender" });
-  await first.runUntilComplete(function* () { yield; yield; }()); // holder holds, contender waits
+  first.createTask(
+    (function* () {
+      yield* lock.acquire();
+      yield* sleep(3600);
+    })(),
+    { name: "holder" },
+  );
+  first.createTask(
+    (function* () {
+      yield* lock.acquire();
+    })(),
+    { name: "contender" },
+  );
+  await first.runUntilComplete(
+    (function* () {
+      yield;
+      yield;
+    })(),
+  ); // holder holds, contender waits
   assert.equal(lock.locked(), true);
   const second = newEventLoop(virtual);
   let got: unknown;
   try {
-    got = await second.runUntilComplete(function* () {
-      try {
-        return { returned: yield* lock.acquire() };
-      } catch (e) {
-        return e;
-      }
-    }());
+    got = await second.runUntilComplete(
+      (function* () {
+        try {
+          return { returned: yield* lock.acquire() };
+        } catch (e) {
+          return e;
+        }
+      })(),
+    );
   } catch (e) {
     got = { runRejected: e };
   }
@@ -44,10 +64,13 @@ test("the deadlock report for a task waiting on a Lock names the task holding it
   const message = await deadlockReport(function* () {
     const lock = new Lock();
     const never = new Event();
-    createTask(function* () {
-      yield* lock.acquire();
-      yield* never.wait();
-    }(), { name: "lock-holder" });
+    createTask(
+      (function* () {
+        yield* lock.acquire();
+        yield* never.wait();
+      })(),
+      { name: "lock-holder" },
+    );
     yield* sleep(0.01);
     yield* lock.acquire();
   });
@@ -59,9 +82,12 @@ test("the deadlock report for a task waiting on a Lock names the task holding it
 test("the deadlock report names the holder of a Lock even when the holder finished without releasing it, and says it finished", { timeout: 5000 }, async () => {
   const message = await deadlockReport(function* () {
     const lock = new Lock();
-    const t = createTask(function* () {
-      yield* lock.acquire(); // and never released
-    }(), { name: "forgetful" });
+    const t = createTask(
+      (function* () {
+        yield* lock.acquire(); // and never released
+      })(),
+      { name: "forgetful" },
+    );
     yield* t;
     yield* lock.acquire();
   });

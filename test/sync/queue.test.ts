@@ -35,7 +35,7 @@ test("get() gives an available item without suspending", async () => {
   await run(function* () {
     const q = new Queue<number>();
     q.putNowait(7);
-    const other = createTask(function* () {}());
+    const other = createTask((function* () {})());
     assert.equal(yield* q.get(), 7);
     assert.equal(other.done(), false); // no suspension happened
   }, virtual);
@@ -44,7 +44,12 @@ test("get() gives an available item without suspending", async () => {
 test("get() waits while the queue is empty and gets the next item put", async () => {
   await run(function* () {
     const q = new Queue<string>();
-    createTask(function* () { yield* sleep(3); yield* q.put("late"); }());
+    createTask(
+      (function* () {
+        yield* sleep(3);
+        yield* q.put("late");
+      })(),
+    );
     assert.equal(yield* q.get(), "late");
     assert.equal(getEventLoop().time(), 3000);
   }, virtual);
@@ -54,7 +59,12 @@ test("put() waits while the queue is full and inserts once a slot frees", async 
   await run(function* () {
     const q = new Queue<number>(1);
     q.putNowait(1);
-    createTask(function* () { yield* sleep(2); assert.equal(q.getNowait(), 1); }());
+    createTask(
+      (function* () {
+        yield* sleep(2);
+        assert.equal(q.getNowait(), 1);
+      })(),
+    );
     yield* q.put(2);
     assert.equal(getEventLoop().time(), 2000);
     assert.equal(q.getNowait(), 2);
@@ -84,8 +94,17 @@ test("a bounded producer/consumer interleaves as in CPython", async () => {
     yield* gather(producer(), consumer());
   }, virtual);
   assert.deepEqual(log, [
-    "put 0 qsize 1", "put 1 qsize 2", "get 0 qsize 1", "put 2 qsize 2", "get 1 qsize 1", "put 3 qsize 2",
-    "get 2 qsize 1", "put 4 qsize 2", "get 3 qsize 1", "get 4 qsize 1", "get None qsize 0",
+    "put 0 qsize 1",
+    "put 1 qsize 2",
+    "get 0 qsize 1",
+    "put 2 qsize 2",
+    "get 1 qsize 1",
+    "put 3 qsize 2",
+    "get 2 qsize 1",
+    "put 4 qsize 2",
+    "get 3 qsize 1",
+    "get 4 qsize 1",
+    "get None qsize 0",
   ]);
 });
 
@@ -142,7 +161,11 @@ test("a get() cancelled just as an item arrives does not lose it: the next gette
 test("a get() cancelled just as an item arrives, with no other getter, leaves the item in the queue", async () => {
   await run(function* () {
     const q = new Queue<string>();
-    const a = createTask(function* () { return yield* q.get(); }());
+    const a = createTask(
+      (function* () {
+        return yield* q.get();
+      })(),
+    );
     yield* sleep(1);
     q.putNowait("kept");
     a.cancel();
@@ -156,8 +179,16 @@ test("a get() cancelled just as an item arrives, with no other getter, leaves th
 test("a get() cancelled while waiting is removed: a later item goes to the next getter", async () => {
   await run(function* () {
     const q = new Queue<number>();
-    const a = createTask(function* () { return yield* q.get(); }());
-    const b = createTask(function* () { return yield* q.get(); }());
+    const a = createTask(
+      (function* () {
+        return yield* q.get();
+      })(),
+    );
+    const b = createTask(
+      (function* () {
+        return yield* q.get();
+      })(),
+    );
     yield* sleep(1);
     a.cancel();
     yield* sleep(1);
@@ -260,7 +291,14 @@ test("join() wakes every joiner once the count reaches zero", async () => {
   await run(function* () {
     const q = new Queue<number>();
     q.putNowait(1);
-    const joiners = ["j1", "j2"].map((n) => createTask(function* () { yield* q.join(); log.push(n); }()));
+    const joiners = ["j1", "j2"].map((n) =>
+      createTask(
+        (function* () {
+          yield* q.join();
+          log.push(n);
+        })(),
+      ),
+    );
     yield* sleep(1);
     q.getNowait();
     q.taskDone();
@@ -273,8 +311,17 @@ test("a join() cancelled while waiting throws CancelledError and the other joine
   await run(function* () {
     const q = new Queue<number>();
     q.putNowait(1);
-    const a = createTask(function* () { yield* q.join(); }());
-    const b = createTask(function* () { yield* q.join(); return "b joined"; }());
+    const a = createTask(
+      (function* () {
+        yield* q.join();
+      })(),
+    );
+    const b = createTask(
+      (function* () {
+        yield* q.join();
+        return "b joined";
+      })(),
+    );
     yield* sleep(1);
     a.cancel();
     yield* sleep(1);
@@ -287,33 +334,64 @@ test("a join() cancelled while waiting throws CancelledError and the other joine
 
 test("taskDone() called more times than items were put throws RuntimeError", () => {
   const q = new Queue<number>();
-  assert.throws(() => q.taskDone(), (e: unknown) => e instanceof RuntimeError && /taskDone/.test(e.message));
+  assert.throws(
+    () => q.taskDone(),
+    (e: unknown) => e instanceof RuntimeError && /taskDone/.test(e.message),
+  );
   q.putNowait(1);
   q.taskDone();
   assert.throws(() => q.taskDone(), RuntimeError);
 });
 
 test("new Queue with a fractional or non-number maxsize throws a RangeError or TypeError naming maxsize", () => {
-  assert.throws(() => new Queue(1.5), (e: unknown) => e instanceof RangeError && /maxsize/.test(e.message));
+  assert.throws(
+    () => new Queue(1.5),
+    (e: unknown) => e instanceof RangeError && /maxsize/.test(e.message),
+  );
   assert.throws(() => new Queue(NaN), RangeError);
-  assert.throws(() => new Queue("3" as unknown as number), (e: unknown) => e instanceof TypeError && /maxsize/.test(e.message));
+  assert.throws(
+    () => new Queue("3" as unknown as number),
+    (e: unknown) => e instanceof TypeError && /maxsize/.test(e.message),
+  );
 });
 
-test("tasks waiting on a Queue are shown as \"Queue.get\", \"Queue.put\" and \"Queue.join\" in loop.tasks()", async () => {
+test('tasks waiting on a Queue are shown as "Queue.get", "Queue.put" and "Queue.join" in loop.tasks()', async () => {
   await run(function* () {
     const empty = new Queue<number>();
     const full = new Queue<number>(1);
     full.putNowait(0);
-    const g = createTask(function* () { yield* empty.get(); }(), { name: "getter" });
-    const p = createTask(function* () { yield* full.put(1); }(), { name: "putter" });
-    const j = createTask(function* () { yield* full.join(); }(), { name: "joiner" });
+    const g = createTask(
+      (function* () {
+        yield* empty.get();
+      })(),
+      { name: "getter" },
+    );
+    const p = createTask(
+      (function* () {
+        yield* full.put(1);
+      })(),
+      { name: "putter" },
+    );
+    const j = createTask(
+      (function* () {
+        yield* full.join();
+      })(),
+      { name: "joiner" },
+    );
     yield* sleep(0);
-    const byId = new Map(getEventLoop().tasks().map((i) => [i.id, i]));
-    assert.deepEqual([g, p, j].map((t) => [byId.get(t.id)!.name, byId.get(t.id)!.state, byId.get(t.id)!.waitingOn, byId.get(t.id)!.steps]), [
-      ["getter", "waiting", "Queue.get", 1],
-      ["putter", "waiting", "Queue.put", 1],
-      ["joiner", "waiting", "Queue.join", 1],
-    ]);
+    const byId = new Map(
+      getEventLoop()
+        .tasks()
+        .map((i) => [i.id, i]),
+    );
+    assert.deepEqual(
+      [g, p, j].map((t) => [byId.get(t.id)!.name, byId.get(t.id)!.state, byId.get(t.id)!.waitingOn, byId.get(t.id)!.steps]),
+      [
+        ["getter", "waiting", "Queue.get", 1],
+        ["putter", "waiting", "Queue.put", 1],
+        ["joiner", "waiting", "Queue.join", 1],
+      ],
+    );
     for (const t of [g, p, j]) t.cancel();
   }, virtual);
 });
@@ -321,7 +399,11 @@ test("tasks waiting on a Queue are shown as \"Queue.get\", \"Queue.put\" and \"Q
 test("a getter that lost its item to a task that took it first waits again", async () => {
   await run(function* () {
     const q = new Queue<number>();
-    const g = createTask(function* () { return yield* q.get(); }());
+    const g = createTask(
+      (function* () {
+        return yield* q.get();
+      })(),
+    );
     yield* sleep(1);
     q.putNowait(1);
     assert.equal(q.getNowait(), 1); // taken before the woken getter ran
@@ -352,25 +434,36 @@ test("property: under random cancellation of getters and putters no item is lost
           const q = new Queue<number>(maxsize);
           let next = 0;
           const tasks = ops.map((op) => {
-            const t = createTask(function* () {
-              yield* sleep(op.at / 10);
-              if (op.kind === "put") {
-                const item = next++;
-                yield* q.put(item);
-                inserted.push(item);
-              } else {
-                got.push(yield* q.get());
-              }
-            }());
+            const t = createTask(
+              (function* () {
+                yield* sleep(op.at / 10);
+                if (op.kind === "put") {
+                  const item = next++;
+                  yield* q.put(item);
+                  inserted.push(item);
+                } else {
+                  got.push(yield* q.get());
+                }
+              })(),
+            );
             if (op.cancelAfter !== undefined) {
-              createTask(function* () { yield* sleep((op.at + op.cancelAfter!) / 10); t.cancel(); }());
+              createTask(
+                (function* () {
+                  yield* sleep((op.at + op.cancelAfter!) / 10);
+                  t.cancel();
+                })(),
+              );
             }
             return t;
           });
           yield* sleep(10);
           for (const t of tasks) t.cancel();
           for (const t of tasks) {
-            try { yield* t; } catch (e) { if (!(e instanceof CancelledError)) throw e; }
+            try {
+              yield* t;
+            } catch (e) {
+              if (!(e instanceof CancelledError)) throw e;
+            }
           }
           leftover = [];
           while (!q.empty()) leftover.push(q.getNowait());

@@ -61,8 +61,21 @@ test("waiters acquire in FIFO order and never more than the value hold it at onc
     yield* gather(worker(0), worker(1), worker(2), worker(3), worker(4));
   }, virtual);
   assert.deepEqual(log, [
-    "start 0", "acquired 0", "start 1", "acquired 1", "start 2", "start 3", "start 4",
-    "release 0", "release 1", "acquired 2", "acquired 3", "release 2", "release 3", "acquired 4", "release 4",
+    "start 0",
+    "acquired 0",
+    "start 1",
+    "acquired 1",
+    "start 2",
+    "start 3",
+    "start 4",
+    "release 0",
+    "release 1",
+    "acquired 2",
+    "acquired 3",
+    "release 2",
+    "release 3",
+    "acquired 4",
+    "release 4",
   ]);
 });
 
@@ -167,7 +180,10 @@ test("BoundedSemaphore.release() throws RuntimeError when released more often th
     const sem = new BoundedSemaphore(2);
     const lease = yield* sem.acquire();
     lease.release();
-    assert.throws(() => sem.release(), (e: unknown) => e instanceof RuntimeError && /released too many times/.test(e.message));
+    assert.throws(
+      () => sem.release(),
+      (e: unknown) => e instanceof RuntimeError && /released too many times/.test(e.message),
+    );
     assert.equal(sem.locked(), false);
   }, virtual);
 });
@@ -177,7 +193,13 @@ test("BoundedSemaphore hands units to waiters like Semaphore", async () => {
   await run(function* () {
     const sem = new BoundedSemaphore(1);
     yield* sem.acquire();
-    const t = createTask(function* () { yield* sem.acquire(); log.push("got it"); sem.release(); }());
+    const t = createTask(
+      (function* () {
+        yield* sem.acquire();
+        log.push("got it");
+        sem.release();
+      })(),
+    );
     yield* sleep(1);
     sem.release();
     yield* t;
@@ -187,27 +209,52 @@ test("BoundedSemaphore hands units to waiters like Semaphore", async () => {
 });
 
 test("new Semaphore with a negative, fractional or non-number value throws a RangeError or TypeError naming value", () => {
-  assert.throws(() => new Semaphore(-1), (e: unknown) => e instanceof RangeError && /Semaphore\(value\): value/.test(e.message));
+  assert.throws(
+    () => new Semaphore(-1),
+    (e: unknown) => e instanceof RangeError && /Semaphore\(value\): value/.test(e.message),
+  );
   assert.throws(() => new Semaphore(1.5), RangeError);
-  assert.throws(() => new BoundedSemaphore(-2), (e: unknown) => e instanceof RangeError && /BoundedSemaphore\(value\)/.test(e.message));
-  assert.throws(() => new Semaphore("2" as unknown as number), (e: unknown) => e instanceof TypeError && /value must be an integer/.test(e.message));
+  assert.throws(
+    () => new BoundedSemaphore(-2),
+    (e: unknown) => e instanceof RangeError && /BoundedSemaphore\(value\)/.test(e.message),
+  );
+  assert.throws(
+    () => new Semaphore("2" as unknown as number),
+    (e: unknown) => e instanceof TypeError && /value must be an integer/.test(e.message),
+  );
   assert.throws(() => new Semaphore(NaN), RangeError);
 });
 
-test("a task waiting on a Semaphore is shown as waiting on \"Semaphore\" in loop.tasks()", async () => {
+test('a task waiting on a Semaphore is shown as waiting on "Semaphore" in loop.tasks()', async () => {
   await run(function* () {
     const sem = new Semaphore(0);
-    const t = createTask(function* () { yield* sem.acquire(); }(), { name: "needs-unit" });
+    const t = createTask(
+      (function* () {
+        yield* sem.acquire();
+      })(),
+      { name: "needs-unit" },
+    );
     yield* sleep(0);
-    const info = getEventLoop().tasks().find((i) => i.id === t.id)!;
+    const info = getEventLoop()
+      .tasks()
+      .find((i) => i.id === t.id)!;
     assert.equal(info.state, "waiting");
     assert.equal(info.waitingOn, "Semaphore");
     assert.equal(info.steps, 1);
     const bounded = new BoundedSemaphore(1);
     yield* bounded.acquire();
-    const u = createTask(function* () { yield* bounded.acquire(); }());
+    const u = createTask(
+      (function* () {
+        yield* bounded.acquire();
+      })(),
+    );
     yield* sleep(0);
-    assert.equal(getEventLoop().tasks().find((i) => i.id === u.id)!.waitingOn, "BoundedSemaphore");
+    assert.equal(
+      getEventLoop()
+        .tasks()
+        .find((i) => i.id === u.id)!.waitingOn,
+      "BoundedSemaphore",
+    );
     t.cancel();
     u.cancel();
   }, virtual);
@@ -217,12 +264,19 @@ test("cancelling a holder's cleanup path releases through `using`, and the next 
   const log: string[] = [];
   await run(function* () {
     const sem = new Semaphore(1);
-    const holder = createTask(function* () {
-      using lease = yield* sem.acquire();
-      void lease;
-      yield* sleep(10);
-    }());
-    const waiter = createTask(function* () { yield* sem.acquire(); log.push("waiter acquired"); }());
+    const holder = createTask(
+      (function* () {
+        using lease = yield* sem.acquire();
+        void lease;
+        yield* sleep(10);
+      })(),
+    );
+    const waiter = createTask(
+      (function* () {
+        yield* sem.acquire();
+        log.push("waiter acquired");
+      })(),
+    );
     yield* sleep(1);
     holder.cancel();
     yield* waiter;
@@ -243,27 +297,38 @@ test("property: under random work and cancellations, never more holders than the
         await run(function* () {
           const sem = new Semaphore(value);
           const tasks = workers.map((w) =>
-            createTask(function* () {
-              yield* sleep(w.start / 10);
-              using lease = yield* sem.acquire();
-              void lease;
-              holders++;
-              acquired++;
-              maxHolders = Math.max(maxHolders, holders);
-              try {
-                yield* sleep(w.hold / 10);
-              } finally {
-                holders--;
-              }
-            }()),
+            createTask(
+              (function* () {
+                yield* sleep(w.start / 10);
+                using lease = yield* sem.acquire();
+                void lease;
+                holders++;
+                acquired++;
+                maxHolders = Math.max(maxHolders, holders);
+                try {
+                  yield* sleep(w.hold / 10);
+                } finally {
+                  holders--;
+                }
+              })(),
+            ),
           );
           workers.forEach((w, i) => {
             if (w.cancelAt !== undefined) {
-              createTask(function* () { yield* sleep(w.cancelAt! / 10); tasks[i]!.cancel(); }());
+              createTask(
+                (function* () {
+                  yield* sleep(w.cancelAt! / 10);
+                  tasks[i]!.cancel();
+                })(),
+              );
             }
           });
           for (const t of tasks) {
-            try { yield* t; } catch (e) { if (!(e instanceof CancelledError)) throw e; }
+            try {
+              yield* t;
+            } catch (e) {
+              if (!(e instanceof CancelledError)) throw e;
+            }
           }
           assert.equal(holders, 0);
           assert.equal(sem.locked(), false);
@@ -285,10 +350,13 @@ test("the deadlock report for a task waiting on a Semaphore names the task holdi
     await run(function* () {
       const sem = new Semaphore(1);
       const never = new Event();
-      createTask(function* () {
-        yield* sem.acquire();
-        yield* never.wait();
-      }(), { name: "sem-holder" });
+      createTask(
+        (function* () {
+          yield* sem.acquire();
+          yield* never.wait();
+        })(),
+        { name: "sem-holder" },
+      );
       yield* sleep(0.01);
       yield* sem.acquire();
     }, virtual);

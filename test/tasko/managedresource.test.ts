@@ -31,9 +31,11 @@ test("waiters get the resource in the order they asked for it", async () => {
   await run(function* () {
     const spi = makeBus(log);
     const tasks = ["a", "b", "c", "d"].map((name) =>
-      spawn(spi.handle(name).use(function* () {
-        yield* sleepMs(10);
-      })),
+      spawn(
+        spi.handle(name).use(function* () {
+          yield* sleepMs(10);
+        }),
+      ),
     );
     for (const t of tasks) yield* t;
     assert.equal(spi.locked(), false);
@@ -46,16 +48,22 @@ test("a task that releases and re-acquires in a loop cannot starve the others: r
   await run(function* () {
     const spi = makeBus(log);
     const greedy = spi.handle("greedy");
-    const hog = createTask(function* () {
-      for (let i = 0; i < 3; i++) {
-        const lease = yield* greedy.acquire();
-        yield* sleepMs(5);
-        lease.release();
-        // no yield between release and the next acquire
-      }
-    }());
+    const hog = createTask(
+      (function* () {
+        for (let i = 0; i < 3; i++) {
+          const lease = yield* greedy.acquire();
+          yield* sleepMs(5);
+          lease.release();
+          // no yield between release and the next acquire
+        }
+      })(),
+    );
     yield* sleepMs(1);
-    const other = spawn(spi.handle("other").use(function* () { yield* sleepMs(1); }));
+    const other = spawn(
+      spi.handle("other").use(function* () {
+        yield* sleepMs(1);
+      }),
+    );
     yield* hog;
     yield* other;
   }, virtual);
@@ -65,10 +73,13 @@ test("a task that releases and re-acquires in a loop cannot starve the others: r
 test("onAcquire and onRelease receive the handle's bound arguments, once per use", async () => {
   const calls: string[] = [];
   await run(function* () {
-    const spi = new ManagedResource({ id: "spi" }, {
-      onAcquire: (cs: number, label: string) => void calls.push(`select ${cs} ${label}`),
-      onRelease: (cs: number, label: string) => void calls.push(`deselect ${cs} ${label}`),
-    });
+    const spi = new ManagedResource(
+      { id: "spi" },
+      {
+        onAcquire: (cs: number, label: string) => void calls.push(`select ${cs} ${label}`),
+        onRelease: (cs: number, label: string) => void calls.push(`deselect ${cs} ${label}`),
+      },
+    );
     const sd = spi.handle(5, "sd");
     const sensor = spi.handle(9, "sensor");
     const id = yield* sd.use(function* (bus) {
@@ -112,10 +123,13 @@ test("use(body) releases the resource when the body throws, and rethrows", async
   const log: string[] = [];
   await run(function* () {
     const spi = makeBus(log);
-    yield* assertRejects(spi.handle("x").use(function* () {
-      yield* sleepMs(1);
-      throw new Error("bus fault");
-    }), /bus fault/);
+    yield* assertRejects(
+      spi.handle("x").use(function* () {
+        yield* sleepMs(1);
+        throw new Error("bus fault");
+      }),
+      /bus fault/,
+    );
     assert.equal(spi.locked(), false);
   }, virtual);
   assert.deepEqual(log, ["+x", "-x"]);
@@ -125,7 +139,11 @@ test("use(body) releases the resource when the task is cancelled inside the body
   const log: string[] = [];
   await run(function* () {
     const spi = makeBus(log);
-    const t = spawn(spi.handle("x").use(function* () { yield* sleepMs(100); }));
+    const t = spawn(
+      spi.handle("x").use(function* () {
+        yield* sleepMs(100);
+      }),
+    );
     yield* sleepMs(10);
     t.cancel();
     yield* sleepMs(1);
@@ -139,9 +157,21 @@ test("a task cancelled while queued leaves the queue and onAcquire is never call
   const log: string[] = [];
   await run(function* () {
     const spi = makeBus(log);
-    const a = spawn(spi.handle("a").use(function* () { yield* sleepMs(10); }));
-    const b = spawn(spi.handle("b").use(function* () { yield* sleepMs(10); }));
-    const c = spawn(spi.handle("c").use(function* () { yield* sleepMs(10); }));
+    const a = spawn(
+      spi.handle("a").use(function* () {
+        yield* sleepMs(10);
+      }),
+    );
+    const b = spawn(
+      spi.handle("b").use(function* () {
+        yield* sleepMs(10);
+      }),
+    );
+    const c = spawn(
+      spi.handle("c").use(function* () {
+        yield* sleepMs(10);
+      }),
+    );
     yield* sleepMs(5);
     b.cancel();
     yield* a;
@@ -156,8 +186,16 @@ test("a waiter cancelled after being handed the resource, before it ran, passes 
   await run(function* () {
     const spi = makeBus(log);
     const lease = yield* spi.handle("main").acquire();
-    const b = spawn(spi.handle("b").use(function* () { log.push("b body"); }));
-    const c = spawn(spi.handle("c").use(function* () { log.push("c body"); }));
+    const b = spawn(
+      spi.handle("b").use(function* () {
+        log.push("b body");
+      }),
+    );
+    const c = spawn(
+      spi.handle("c").use(function* () {
+        log.push("c body");
+      }),
+    );
     yield* sleepMs(1); // both queued
     lease.release(); // hands the bus to b, which is now ready but has not run
     b.cancel();
@@ -171,16 +209,27 @@ test("a waiter cancelled after being handed the resource, before it ran, passes 
 test("an onAcquire that throws fails the acquisition and passes the resource on without onRelease", async () => {
   const log: string[] = [];
   await run(function* () {
-    const spi = new ManagedResource({}, {
-      onAcquire: (name: string) => {
-        if (name === "bad") throw new Error("pin stuck");
-        log.push(`+${name}`);
+    const spi = new ManagedResource(
+      {},
+      {
+        onAcquire: (name: string) => {
+          if (name === "bad") throw new Error("pin stuck");
+          log.push(`+${name}`);
+        },
+        onRelease: (name: string) => void log.push(`-${name}`),
       },
-      onRelease: (name: string) => void log.push(`-${name}`),
-    });
+    );
     const first = yield* spi.handle("first").acquire();
-    const bad = spawn(spi.handle("bad").use(function* () { log.push("bad body"); }));
-    const good = spawn(spi.handle("good").use(function* () { log.push("good body"); }));
+    const bad = spawn(
+      spi.handle("bad").use(function* () {
+        log.push("bad body");
+      }),
+    );
+    const good = spawn(
+      spi.handle("good").use(function* () {
+        log.push("good body");
+      }),
+    );
     yield* sleepMs(1);
     first.release();
     yield* assertRejects(bad, /pin stuck/);
@@ -205,7 +254,10 @@ test("property: under random acquire/cancel sequences there is never more than o
     workers: fc.array(
       fc.record({
         start: fc.integer({ min: 0, max: 5 }),
-        rounds: fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3 }), hold: fc.integer({ min: 0, max: 4 }), form: fc.constantFrom("use", "using") }), { minLength: 1, maxLength: 4 }),
+        rounds: fc.array(fc.record({ gap: fc.integer({ min: 0, max: 3 }), hold: fc.integer({ min: 0, max: 4 }), form: fc.constantFrom("use", "using") }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
       }),
       { minLength: 1, maxLength: 6 },
     ),
@@ -223,43 +275,48 @@ test("property: under random acquire/cancel sequences there is never more than o
         if (i >= 0) pending.splice(i, 1);
       };
       await run(function* () {
-        const spi = new ManagedResource({ bus: true }, {
-          onAcquire(id: number) {
-            assert.equal(owner, null, `worker ${id} acquired while worker ${owner} held the bus`);
-            assert.equal(pending[0], id, `worker ${id} was granted out of order (queue ${pending.join(",")})`);
-            pending.shift();
-            owner = id;
-            acquires[id]!++;
+        const spi = new ManagedResource(
+          { bus: true },
+          {
+            onAcquire(id: number) {
+              assert.equal(owner, null, `worker ${id} acquired while worker ${owner} held the bus`);
+              assert.equal(pending[0], id, `worker ${id} was granted out of order (queue ${pending.join(",")})`);
+              pending.shift();
+              owner = id;
+              acquires[id]!++;
+            },
+            onRelease(id: number) {
+              assert.equal(owner, id);
+              owner = null;
+              releases[id]!++;
+            },
           },
-          onRelease(id: number) {
-            assert.equal(owner, id);
-            owner = null;
-            releases[id]!++;
-          },
-        });
+        );
         const tasks: Task<void>[] = workers.map((w, id) =>
-          createTask(function* (): Coro<void> {
-            const handle = spi.handle(id);
-            yield* sleepMs(w.start);
-            for (const round of w.rounds) {
-              if (round.gap > 0) yield* sleepMs(round.gap);
-              pending.push(id);
-              if (round.form === "use") {
-                yield* handle.use(function* () {
+          createTask(
+            (function* (): Coro<void> {
+              const handle = spi.handle(id);
+              yield* sleepMs(w.start);
+              for (const round of w.rounds) {
+                if (round.gap > 0) yield* sleepMs(round.gap);
+                pending.push(id);
+                if (round.form === "use") {
+                  yield* handle.use(function* () {
+                    assert.equal(owner, id);
+                    if (round.hold > 0) yield* sleepMs(round.hold);
+                    assert.equal(owner, id);
+                  });
+                } else {
+                  using lease = yield* handle.acquire();
                   assert.equal(owner, id);
                   if (round.hold > 0) yield* sleepMs(round.hold);
                   assert.equal(owner, id);
-                });
-              } else {
-                using lease = yield* handle.acquire();
-                assert.equal(owner, id);
-                if (round.hold > 0) yield* sleepMs(round.hold);
-                assert.equal(owner, id);
-                lease.release();
-                assert.notEqual(owner, id);
+                  lease.release();
+                  assert.notEqual(owner, id);
+                }
               }
-            }
-          }()),
+            })(),
+          ),
         );
         let t = 0;
         for (const c of [...cancels].sort((x, y) => x.at - y.at)) {
@@ -298,9 +355,11 @@ function* assertRejects(aw: Awaitable<unknown>, pattern: RegExp): Coro<void> {
 
 /** Runs an awaitable as a new task. */
 function spawn<T>(aw: Awaitable<T>): Task<T> {
-  return createTask(function* (): Coro<T> {
-    return yield* aw;
-  }());
+  return createTask(
+    (function* (): Coro<T> {
+      return yield* aw;
+    })(),
+  );
 }
 
 test("ResourceHandle is made by resource.handle(), not with new", () => {

@@ -93,19 +93,22 @@ test("an invocation that started late and is still running when the next deadlin
   const starts: number[] = [];
   const ends: number[] = [];
   let overruns = -1;
-  await run(function* () {
-    const loop = getEventLoop();
-    const s = schedule(10, function* () {
-      starts.push(loop.time());
-      if (starts.length === 3) yield* sleepMs(100); // due at 200, starts at 240, ends at 340: past the 300 deadline
-      ends.push(loop.time());
-    });
-    yield* sleepMs(150);
-    loop.blockFor(90); // hold the loop past the 200 ms deadline
-    yield* sleepMs(300);
-    overruns = s.stats.overruns;
-    s.cancel();
-  }, { clock: "virtual" });
+  await run(
+    function* () {
+      const loop = getEventLoop();
+      const s = schedule(10, function* () {
+        starts.push(loop.time());
+        if (starts.length === 3) yield* sleepMs(100); // due at 200, starts at 240, ends at 340: past the 300 deadline
+        ends.push(loop.time());
+      });
+      yield* sleepMs(150);
+      loop.blockFor(90); // hold the loop past the 200 ms deadline
+      yield* sleepMs(300);
+      overruns = s.stats.overruns;
+      s.cancel();
+    },
+    { clock: "virtual" },
+  );
   assert.equal(overruns, 1);
   assert.deepEqual(starts.slice(0, 4), [0, 100, 240, 340]);
   assert.equal(ends[2], 340);
@@ -113,15 +116,18 @@ test("an invocation that started late and is still running when the next deadlin
 
 test("an async function's promise is awaited before the next invocation starts", async () => {
   const log: string[] = [];
-  await run(function* () {
-    const s = schedule(1000, async () => {
-      log.push("start");
-      await new Promise((resolve) => setTimeout(resolve, 3));
-      log.push("end");
-    });
-    yield* sleepMs(100);
-    s.cancel();
-  }, { clock: "real" });
+  await run(
+    function* () {
+      const s = schedule(1000, async () => {
+        log.push("start");
+        await new Promise((resolve) => setTimeout(resolve, 3));
+        log.push("end");
+      });
+      yield* sleepMs(100);
+      s.cancel();
+    },
+    { clock: "real" },
+  );
   assert.ok(log.length >= 4, `ran ${log.length / 2} times`);
   log.forEach((entry, i) => assert.equal(entry, i % 2 === 0 ? "start" : "end", `entry ${i}`));
 });
@@ -241,9 +247,11 @@ test("a CancelledError escaping an invocation without the schedule being cancell
     getEventLoop().setExceptionHandler((_loop, context) => void reports.push(context.exception));
     const s = schedule(10, function* () {
       runs++;
-      const child = createTask(function* () {
-        yield* sleep(10);
-      }());
+      const child = createTask(
+        (function* () {
+          yield* sleep(10);
+        })(),
+      );
       child.cancel();
       if (runs === 1) yield* child;
     });
@@ -280,32 +288,38 @@ test("schedule rejects an fn that is not a function with TypeError, hinting at a
 
 test("stats.maxLateMs reports how late an invocation started when another task held the thread", async () => {
   const starts: number[] = [];
-  await run(function* () {
-    const loop = getEventLoop();
-    const s = schedule(10, () => void starts.push(loop.time()));
-    yield* sleepMs(50);
-    loop.blockFor(80); // a step that holds the thread past the 100 ms deadline, by 30 ms
-    yield* sleepMs(100);
-    const { runs, overruns, maxLateMs } = s.stats;
-    s.cancel();
-    assert.equal(runs, 3);
-    assert.equal(overruns, 0);
-    assert.equal(maxLateMs, 30);
-  }, { clock: "virtual" });
+  await run(
+    function* () {
+      const loop = getEventLoop();
+      const s = schedule(10, () => void starts.push(loop.time()));
+      yield* sleepMs(50);
+      loop.blockFor(80); // a step that holds the thread past the 100 ms deadline, by 30 ms
+      yield* sleepMs(100);
+      const { runs, overruns, maxLateMs } = s.stats;
+      s.cancel();
+      assert.equal(runs, 3);
+      assert.equal(overruns, 0);
+      assert.equal(maxLateMs, 30);
+    },
+    { clock: "virtual" },
+  );
   assert.deepEqual(starts, [0, 130, 200]);
 });
 
 test("a late wake-up caused by another task's long step is not an overrun: the schedule stays on its grid", async () => {
   const starts: number[] = [];
-  await run(function* () {
-    const loop = getEventLoop();
-    const s = schedule(100, () => void starts.push(loop.time()));
-    yield* sleepMs(55);
-    loop.blockFor(25); // hold the loop for 25 ms: the deadlines at 60, 70 and 80 are missed
-    yield* sleepMs(100);
-    s.cancel();
-    assert.equal(s.stats.overruns, 0);
-  }, { clock: "virtual" });
+  await run(
+    function* () {
+      const loop = getEventLoop();
+      const s = schedule(100, () => void starts.push(loop.time()));
+      yield* sleepMs(55);
+      loop.blockFor(25); // hold the loop for 25 ms: the deadlines at 60, 70 and 80 are missed
+      yield* sleepMs(100);
+      s.cancel();
+      assert.equal(s.stats.overruns, 0);
+    },
+    { clock: "virtual" },
+  );
   // After the hiccup: one run at once (80), the missed deadlines skipped, then back on
   // k * 10 ms (a re-base would have moved the grid to wherever the hiccup ended), and
   // no burst of catch-up runs.

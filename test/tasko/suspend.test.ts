@@ -9,10 +9,12 @@ test("a task waiting on suspend() carries on when another task calls the resumer
   const log: string[] = [];
   await run(function* () {
     const [wait, resume] = suspend();
-    const waiter = createTask(function* () {
-      yield* wait;
-      log.push(`resumed at ${now()}`);
-    }());
+    const waiter = createTask(
+      (function* () {
+        yield* wait;
+        log.push(`resumed at ${now()}`);
+      })(),
+    );
     yield* sleepMs(30);
     log.push("resume");
     resume();
@@ -35,10 +37,12 @@ test("calling the resumer twice is harmless", async () => {
   let resumed = 0;
   await run(function* () {
     const [wait, resume] = suspend();
-    const waiter = createTask(function* () {
-      yield* wait;
-      resumed++;
-    }());
+    const waiter = createTask(
+      (function* () {
+        yield* wait;
+        resumed++;
+      })(),
+    );
     yield* sleepMs(1);
     resume();
     resume();
@@ -50,13 +54,16 @@ test("calling the resumer twice is harmless", async () => {
 });
 
 test("the resumer may be called from a host callback outside any task, waking an idle loop", async () => {
-  const result = await run(function* () {
-    const [wait, resume] = suspend();
-    setTimeout(resume, 10);
-    const t0 = now();
-    yield* wait;
-    return now() - t0;
-  }, { clock: "real" });
+  const result = await run(
+    function* () {
+      const [wait, resume] = suspend();
+      setTimeout(resume, 10);
+      const t0 = now();
+      yield* wait;
+      return now() - t0;
+    },
+    { clock: "real" },
+  );
   assert.ok(result >= 5, `waited ${result} ms`);
 });
 
@@ -64,15 +71,17 @@ test("a task cancelled while suspended sees CancelledError, and a later resume i
   const log: string[] = [];
   await run(function* () {
     const [wait, resume] = suspend();
-    const waiter = createTask(function* () {
-      try {
-        yield* wait;
-        log.push("not reached");
-      } catch (e) {
-        log.push((e as Error).name);
-        throw e;
-      }
-    }());
+    const waiter = createTask(
+      (function* () {
+        try {
+          yield* wait;
+          log.push("not reached");
+        } catch (e) {
+          log.push((e as Error).name);
+          throw e;
+        }
+      })(),
+    );
     yield* sleepMs(1);
     waiter.cancel();
     yield* sleepMs(1);
@@ -87,9 +96,16 @@ test("a task cancelled while suspended sees CancelledError, and a later resume i
 test("a suspended task shows as waiting on suspend in loop.tasks()", async () => {
   await run(function* () {
     const [wait, resume] = suspend();
-    const waiter = createTask(function* () { yield* wait; }(), { name: "waiter" });
+    const waiter = createTask(
+      (function* () {
+        yield* wait;
+      })(),
+      { name: "waiter" },
+    );
     yield* sleepMs(1);
-    const info = getEventLoop().tasks().find((t) => t.name === "waiter");
+    const info = getEventLoop()
+      .tasks()
+      .find((t) => t.name === "waiter");
     assert.equal(info?.waitingOn, "suspend");
     resume();
     yield* waiter;
