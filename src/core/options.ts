@@ -1,5 +1,5 @@
 /** Checking `LoopOptions` and `createTask`'s arguments. */
-import { checkCallback, describeValue, isCoroutine } from "./host.ts";
+import { checkCallback, describeValue, functionKind, isCoroutine, isThenable } from "./host.ts";
 import { isAbortSignal } from "./outsidesignal.ts";
 import type { LoopOptions, TaskOptions } from "./types.ts";
 
@@ -26,8 +26,7 @@ export function checkLoopOptions(options: LoopOptions): void {
 /** `createTask(coro, options)`: a generator object, and options like `{ name: "worker", signal }`. */
 export function checkCreateTask(coro: unknown, options: TaskOptions | undefined): void {
   if (!isCoroutine(coro)) {
-    const hint = typeof coro === "function" ? " (call the generator function: createTask(main()), not createTask(main))" : "";
-    throw new TypeError(`coroutine expected: createTask(coro) takes a generator object, got ${describeValue(coro)}${hint}`);
+    throw new TypeError(`coroutine expected: createTask(coro) takes a generator object, got ${describeValue(coro)}${createTaskHint(coro)}`);
   }
   // Only a call with options pays for looking at them: the hot path is createTask(coro).
   if (options === undefined) return;
@@ -44,4 +43,21 @@ export function checkCreateTask(coro: unknown, options: TaskOptions | undefined)
     if (key !== "name" && key !== "signal")
       throw new TypeError(`createTask(coro, options): unknown option ${JSON.stringify(key)}; the options are name and signal`);
   }
+}
+
+/** What to write instead, for the usual wrong arguments of createTask. */
+function createTaskHint(coro: unknown): string {
+  if (typeof coro === "function") {
+    const name = coro.name || "main";
+    const kind = functionKind(coro);
+    if (kind === "generator function") {
+      return `: call it, createTask(${name}()), not createTask(${name}) (run() takes either; a task needs the coroutine itself, so that its arguments are given)`;
+    }
+    if (kind === "async function") return `: a task runs a generator function (function* ${name}() { … }); for async work inside a task use \`yield* until(${name}())\``;
+    return "";
+  }
+  if (isThenable(coro)) {
+    return ": a promise is not a coroutine; inside a task wait for it with `yield* until(promise)`, or `yield* call((signal) => fetch(url, { signal }))` so that cancelling the task aborts it";
+  }
+  return "";
 }

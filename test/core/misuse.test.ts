@@ -244,3 +244,29 @@ test("`yield lock.acquire()` without the star tells the task to write yield*", a
     }
   }, virtual);
 });
+
+test("createTask(blink) names blink in its hint and says why run() differs", () => {
+  function* blink(): Coro<void> {}
+  assert.throws(
+    () => createTask(blink as unknown as Coro<void>),
+    (e: unknown) => e instanceof TypeError && /createTask\(blink\(\)\), not createTask\(blink\)/.test(e.message) && /run\(\) takes either/.test(e.message),
+  );
+});
+
+test("createTask(promise) points to until() and call()", () => {
+  const pending = new Promise<void>(() => {});
+  assert.throws(
+    () => createTask(pending as unknown as Coro<void>),
+    (e: unknown) => e instanceof TypeError && /got a Promise/.test(e.message) && /yield\* until\(promise\)/.test(e.message) && /yield\* call\(/.test(e.message),
+  );
+});
+
+test("createTask(asyncFunction) says a task runs a generator function, naming it", () => {
+  async function fetchSomething(): Promise<number> {
+    return 1;
+  }
+  assert.throws(
+    () => createTask(fetchSomething as unknown as Coro<number>),
+    (e: unknown) => e instanceof TypeError && /function\* fetchSomething\(\)/.test(e.message) && /until\(fetchSomething\(\)\)/.test(e.message),
+  );
+});

@@ -24,7 +24,7 @@ test("createTask rejects anything that is not a generator object with 'coroutine
         (e: unknown) => e instanceof TypeError && /coroutine expected/.test(e.message),
       );
     }
-    assert.throws(() => createTask(gen as unknown as Coro<void>), /createTask\(main\(\)\)/);
+    assert.throws(() => createTask(gen as unknown as Coro<void>), /createTask\(gen\(\)\), not createTask\(gen\)/); // names the function given
   }, virtual);
 });
 
