@@ -53,7 +53,8 @@ function createTaskHint(coro: unknown): string {
     if (kind === "generator function") {
       return `: call it, createTask(${name}()), not createTask(${name}) (run() takes either; a task needs the coroutine itself, so that its arguments are given)`;
     }
-    if (kind === "async function") return `: a task runs a generator function (function* ${name}() { … }); for async work inside a task use \`yield* until(${name}())\``;
+    if (kind === "async function")
+      return `: a task runs a generator function (function* ${name}() { … }); for async work inside a task use \`yield* until(${name}())\``;
     return "";
   }
   if (isThenable(coro)) {
