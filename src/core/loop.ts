@@ -55,10 +55,13 @@ export class Loop {
   /** @internal */ readonly errors: Unhandled;
   /** @internal */ readonly live = new LiveTasks();
   private nextTaskId = 1;
+  /** @internal debug mode (LoopOptions.debug; see debug.ts) */
+  readonly debug: boolean;
 
   /** @internal use `newEventLoop()` or `getEventLoop()` */
   constructor(options: LoopOptions = {}) {
     checkLoopOptions(options);
+    this.debug = options.debug === true;
     this.clock = new Clock(options.clock === "virtual");
     this.scheduler = new Scheduler(this);
     this.timing = new StepTiming(this, options.slowStepMs ?? Infinity, options.onSlowStep ?? defaultSlowStep);

@@ -6,11 +6,12 @@ import type { LoopOptions, TaskOptions } from "./types.ts";
 export function checkLoopOptions(options: LoopOptions): void {
   if (typeof options !== "object" || options === null) throw new TypeError(`LoopOptions must be an object, got ${describeValue(options)}`);
   for (const key of Object.keys(options)) {
-    if (key !== "clock" && key !== "slowStepMs" && key !== "onSlowStep" && key !== "timerPrecision") {
-      throw new TypeError(`LoopOptions: unknown option ${JSON.stringify(key)}; the options are clock, slowStepMs, onSlowStep and timerPrecision`);
+    if (key !== "clock" && key !== "slowStepMs" && key !== "onSlowStep" && key !== "timerPrecision" && key !== "debug") {
+      throw new TypeError(`LoopOptions: unknown option ${JSON.stringify(key)}; the options are clock, slowStepMs, onSlowStep, timerPrecision and debug`);
     }
   }
-  const { clock, slowStepMs, onSlowStep, timerPrecision } = options;
+  const { clock, slowStepMs, onSlowStep, timerPrecision, debug } = options;
+  if (debug !== undefined && typeof debug !== "boolean") throw new TypeError(`LoopOptions.debug must be a boolean, got ${describeValue(debug)}`);
   if (clock !== undefined && clock !== "real" && clock !== "virtual") {
     throw new TypeError(`LoopOptions.clock must be "real" or "virtual", got ${describeValue(clock)}`);
   }

@@ -10,7 +10,8 @@
  */
 import { DONE_VOID, PARKED, RESUME, YIELDED } from "./protocol.ts";
 import { Parking } from "./parking.ts";
-import { runningTask } from "./context.ts";
+import { context, runningTask } from "./context.ts";
+import { remembered } from "./debug.ts";
 import type { Awaitable } from "./types.ts";
 import { describeValue } from "./host.ts";
 import { cancelSleep } from "./waits.ts";
@@ -83,7 +84,9 @@ export function toMs(value: unknown, what: string, scale: number): number {
  */
 export function sleep(seconds: number): Awaitable<void> {
   if (seconds === 0) return giveWay; // the hot path of every cooperative loop
-  return sleepFor(toMs(seconds, "sleep(seconds): seconds", 1000));
+  const aw = sleepFor(toMs(seconds, "sleep(seconds): seconds", 1000));
+  const loop = context.loop;
+  return loop?.debug ? remembered(aw, `sleep(${seconds})`, loop) : aw;
 }
 
 /**
@@ -95,5 +98,7 @@ export function sleep(seconds: number): Awaitable<void> {
  * ```
  */
 export function sleepMs(ms: number): Awaitable<void> {
-  return sleepFor(toMs(ms, "sleepMs(ms): ms", 1));
+  const aw = sleepFor(toMs(ms, "sleepMs(ms): ms", 1));
+  const loop = context.loop;
+  return loop?.debug ? remembered(aw, `sleepMs(${ms})`, loop) : aw;
 }

@@ -111,6 +111,15 @@ export interface LoopOptions {
    *   core busy, a 100 Hz one about a fifth of it.
    */
   timerPrecision?: "efficient" | "precise";
+  /**
+   * Debug mode, as CPython's `asyncio.run(debug=True)`: a `sleep(s)` /
+   * `sleepMs(ms)` made in a task remembers where it was made. One that is
+   * never driven (`sleep(1);` with the `yield*` forgotten) is reported through
+   * the exception handler once it is garbage-collected, naming that line; one
+   * yielded without the star or awaited throws a TypeError whose stack starts
+   * at that line. Costs a stack capture per sleep, so it is off by default.
+   */
+  debug?: boolean;
 }
 
 /**
