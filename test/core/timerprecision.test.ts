@@ -105,7 +105,7 @@ test("timerPrecision is validated: a TypeError naming the option and the values 
   }
   assert.throws(
     () => newEventLoop({ timerPrecison: "precise" } as unknown as { timerPrecision: Precision }),
-    /unknown option "timerPrecison"; the options are clock, slowStepMs, onSlowStep and timerPrecision/,
+    /unknown option "timerPrecison"; the options are clock, slowStepMs, onSlowStep, timerPrecision and debug/,
   );
   for (const ok of ["efficient", "precise", undefined] as const) newEventLoop({ clock: "real", timerPrecision: ok });
 });
