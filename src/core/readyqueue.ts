@@ -2,6 +2,7 @@
  * The FIFO of what is ready to run: a ring buffer whose capacity is a power of
  * two, so push and shift are a mask and an index, and nothing is allocated
  * per switch once the buffer has grown to the number of runnable tasks.
+ * The same FIFO holds a `Queue`'s items and an MQTT subscription's messages.
  */
 /** Tasks, and the loop's `callSoon` callbacks, which take their turn among them. */
 export class ReadyQueue<T> {

@@ -11,6 +11,7 @@
 import { notAPromise } from "../core/notapromise.ts";
 import { PARKED } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
+import { ReadyQueue } from "../core/readyqueue.ts";
 import type { Awaitable } from "../core/types.ts";
 import { HostQueue } from "./waits.ts";
 import type { MqttError } from "./errors.ts";
@@ -60,8 +61,7 @@ export interface SubscriptionOwner {
  */
 export class Subscription implements Disposable {
   /** @internal tasks parked in `receive()` */ readonly receivers: HostQueue;
-  private items: (MqttMessage | undefined)[] = [];
-  private head = 0;
+  private readonly items = new ReadyQueue<MqttMessage>();
   private ended: MqttError | null = null;
   private readonly receiveOp: Awaitable<MqttMessage> & Iterator<unknown, MqttMessage, unknown>;
 
@@ -81,14 +81,14 @@ export class Subscription implements Disposable {
       },
       // The first call and every wake-up look the same: take a message if there is one.
       next(): IteratorResult<unknown, MqttMessage> {
-        if (sub.head < sub.items.length) return { value: sub.take(), done: true };
+        if (sub.items.length > 0) return { value: sub.take(), done: true };
         if (sub.ended !== null) throw sub.ended;
         sub.receivers.park(runningTask(`Subscription.receive() of ${JSON.stringify(filter)}`));
         return PARKED;
       },
       throw(error: unknown): never {
         // Cancelled, perhaps right after a message woke it: let the next receiver have it.
-        if (sub.head < sub.items.length) sub.receivers.wakeOne();
+        if (sub.items.length > 0) sub.receivers.wakeOne();
         throw error;
       },
       then(): never {
@@ -104,7 +104,7 @@ export class Subscription implements Disposable {
 
   /** How many messages are queued, not yet received. */
   pending(): number {
-    return this.items.length - this.head;
+    return this.items.length;
   }
 
   /** Whether the subscription has ended (unsubscribed, its task ended, or its client closed). */
@@ -138,22 +138,14 @@ export class Subscription implements Disposable {
   end(error: MqttError): void {
     if (this.ended !== null) return;
     this.ended = error;
-    if (this.head === this.items.length) this.receivers.failAll(error);
+    if (this.items.length === 0) this.receivers.failAll(error);
   }
 
   private take(): MqttMessage {
-    const items = this.items;
-    const message = items[this.head] as MqttMessage;
-    items[this.head++] = undefined;
-    if (this.head === items.length) {
-      items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= items.length) {
-      this.items = items.slice(this.head);
-      this.head = 0;
-    }
+    const message = this.items.shift();
+    if (this.items.length === 0) this.items.compact();
     // Ended meanwhile and now empty: the other waiters learn it.
-    if (this.ended !== null && this.head === this.items.length) this.receivers.failAll(this.ended);
+    if (this.ended !== null && this.items.length === 0) this.receivers.failAll(this.ended);
     return message;
   }
 }

@@ -15,6 +15,7 @@ import { runningTask } from "../core/context.ts";
 import { QueueEmpty, QueueFull, RuntimeError } from "../core/errors.ts";
 import { describeValue } from "../core/host.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
+import { ReadyQueue } from "../core/readyqueue.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable } from "../core/types.ts";
 
@@ -132,8 +133,7 @@ export class Queue<T> {
   /** @internal */ readonly getters = new WaitQueue("Queue.get");
   /** @internal */ readonly putters = new WaitQueue("Queue.put");
   /** @internal */ readonly joiners = new WaitQueue("Queue.join");
-  private items: (T | undefined)[] = [];
-  private head = 0;
+  private readonly items = new ReadyQueue<T>();
   private readonly joinOp = new QueueJoin(this as Queue<unknown>);
 
   /** @param maxsize the most items it may hold: an integer, 0 or less (default 0) for no limit */
@@ -147,7 +147,7 @@ export class Queue<T> {
 
   /** The number of items in the queue. */
   qsize(): number {
-    return this.items.length - this.head;
+    return this.items.length;
   }
 
   /** True if the queue holds no item. */
@@ -180,17 +180,9 @@ export class Queue<T> {
 
   /** Takes the item at the front without waiting; throws `QueueEmpty` if there is none. */
   getNowait(): T {
-    if (this.head === this.items.length) throw new QueueEmpty("Queue.getNowait(): the queue is empty");
-    const items = this.items;
-    const item = items[this.head] as T;
-    items[this.head++] = undefined;
-    if (this.head === items.length) {
-      items.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= items.length) {
-      this.items = items.slice(this.head);
-      this.head = 0;
-    }
+    if (this.items.length === 0) throw new QueueEmpty("Queue.getNowait(): the queue is empty");
+    const item = this.items.shift();
+    if (this.items.length === 0) this.items.compact(); // give back what a burst left allocated
     this.wakeNext(this.putters);
     return item;
   }
