@@ -37,7 +37,11 @@ class GatherWait extends Parking<unknown[]> implements Waitable {
     private readonly children: Task[],
     private readonly returnExceptions: boolean,
   ) {
-    super("gather(…)");
+    super();
+  }
+
+  protected override get what(): string {
+    return "gather(…)";
   }
 
   next(arg?: unknown): IteratorResult<unknown, unknown[]> {

@@ -12,7 +12,11 @@ import type { Awaitable } from "./types.ts";
 class HostIterator<T> extends Parking<T> {
   private started = false;
   constructor(private readonly start: (task: ReturnType<typeof runningTask>) => { value: T } | null) {
-    super("until()/call()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "until()/call()";
   }
   next(arg?: unknown): IteratorResult<unknown, T> {
     if (this.started) return { value: arg as T, done: true };

@@ -15,8 +15,12 @@ import { notAPromise } from "./notapromise.ts";
 import type { Awaitable } from "./types.ts";
 
 export abstract class Parking<T> implements Awaitable<T>, Iterator<unknown, T, unknown> {
-  /** @param what how the user wrote the awaitable ("lock.acquire()"), for the error `await` gives */
-  constructor(private readonly what: string) {}
+  /**
+   * How the user wrote the awaitable ("lock.acquire()"), for the error `await`
+   * gives: a getter on the prototype, so an awaitable made per wait (a put,
+   * a sleep) carries no field for it.
+   */
+  protected abstract get what(): string;
 
   [Symbol.iterator](): this {
     return this;

@@ -4,6 +4,9 @@
  * per switch once the buffer has grown to the number of runnable tasks.
  * The same FIFO holds a `Queue`'s items and an MQTT subscription's messages.
  */
+/** A drained FIFO keeps up to this many slots (see drained). */
+const KEEP_SLOTS = 1024;
+
 /** Tasks, and the loop's `callSoon` callbacks, which take their turn among them. */
 export class ReadyQueue<T> {
   private items: (T | undefined)[] = new Array(64);
@@ -40,6 +43,16 @@ export class ReadyQueue<T> {
     let next = 64;
     while (next < this.length * 2) next *= 2;
     this.resize(next);
+  }
+
+  /**
+   * The FIFO has just emptied (a `Queue` whose items were all taken): give
+   * back a buffer a burst left large, but keep a small one. Shrinking every
+   * time would make a `Queue(100)` that fills and drains shrink and regrow
+   * its ring on every hundred items.
+   */
+  drained(): void {
+    if (this.mask >= KEEP_SLOTS) this.compact();
   }
 
   /** Slots allocated, for tests. */

@@ -19,17 +19,25 @@ import type { Task } from "./task.ts";
 
 /** `sleep(0)`: to the back of the ready queue. */
 class GiveWay extends Parking<void> {
+  protected override get what(): string {
+    return "sleep(…)";
+  }
+
   next(arg?: unknown): IteratorResult<unknown, void> {
     return arg === RESUME ? DONE_VOID : YIELDED;
   }
 }
 
-const giveWay = new GiveWay("sleep(…)");
+const giveWay = new GiveWay();
 
 /** A timed sleep; it is also what the task waits on, so it can say "sleep 500 ms". */
 class Sleep extends Parking<void> {
   constructor(private readonly ms: number) {
-    super("sleep(…)");
+    super();
+  }
+
+  protected override get what(): string {
+    return "sleep(…)";
   }
   next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;

@@ -9,7 +9,7 @@
  *   once it is DONE, its result or error. One field for both keeps tasks small.
  * - `flags`: THROW, RETRIEVED (someone has seen the outcome), CANCEL_ASKED
  *   (cancel() was called once: its `signal` is aborted, even if it is read
- *   only later), PASSING, the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED)
+ *   only later), PASSING, HANDED, the outcome (PENDING, SUCCEEDED, FAILED, CANCELLED)
  *   in the two bits above them, and above those the count of cancellations
  *   asked for and not withdrawn (CPython's `cancelling()`; only timeout scopes
  *   read it, to tell their own cancellation from anyone else's).
@@ -50,10 +50,15 @@ export const RETRIEVED = 2;
 const CANCEL_ASKED = 4;
 /** cancel() is passing a cancellation on through this task right now (see TaskAwaiter.cancelWait). */
 export const PASSING = 8;
-const OUTCOME_SHIFT = 4;
+/**
+ * Woken by a hand-off (a `Queue` item or slot kept for it) and not yet run:
+ * if it is cancelled before it runs, it must pass the hand-off on.
+ */
+export const HANDED = 16;
+const OUTCOME_SHIFT = 5;
 /** One cancellation request in the count kept above the outcome bits (see cancelling()). */
-const CANCEL_UNIT = 1 << 6;
-const COUNT_SHIFT = 6;
+const CANCEL_UNIT = 1 << 7;
+const COUNT_SHIFT = 7;
 
 type DoneCallback = (task: Task<unknown>) => void;
 
@@ -533,7 +538,11 @@ class TaskAwaiter<T> extends Parking<T> implements Waitable {
     private readonly target: Task<T>,
     private readonly keepCancel: boolean,
   ) {
-    super("yield* task");
+    super();
+  }
+
+  protected override get what(): string {
+    return "yield* task";
   }
 
   next(arg?: unknown): IteratorResult<unknown, T> {

@@ -143,7 +143,7 @@ export class Subscription implements Disposable {
 
   private take(): MqttMessage {
     const message = this.items.shift();
-    if (this.items.length === 0) this.items.compact();
+    if (this.items.length === 0) this.items.drained();
     // Ended meanwhile and now empty: the other waiters learn it.
     if (this.ended !== null && this.items.length === 0) this.receivers.failAll(this.ended);
     return message;

@@ -20,7 +20,11 @@ class ShieldWait<T> extends Parking<T> implements Waitable {
   private waiter: Task | null = null;
 
   constructor(private readonly inner: Task<T>) {
-    super("shield(…)");
+    super();
+  }
+
+  protected override get what(): string {
+    return "shield(…)";
   }
 
   override next(arg?: unknown): IteratorResult<unknown, T> {

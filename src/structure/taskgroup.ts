@@ -135,7 +135,11 @@ export class TaskGroup {
 /** Parks the group's task until the last child is done. */
 class ChildrenWait extends Parking<void> implements Waitable {
   constructor(private readonly group: TaskGroup) {
-    super("taskGroup()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "taskGroup()";
   }
 
   override next(arg?: unknown): IteratorResult<unknown, void> {

@@ -29,7 +29,11 @@ const BROKEN = 3;
 /** Parks the running task until the barrier's state changes (shared: every waiter is woken at once). */
 class StateChange extends Parking<void> {
   constructor(private readonly waiters: WaitQueue) {
-    super("barrier.wait()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "barrier.wait()";
   }
   override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;

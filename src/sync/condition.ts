@@ -23,7 +23,11 @@ class Notified extends Parking<void> implements Waitable {
   /** Set by `notify()` when it picks this waiter, until the waiter runs. */
   notified = false;
   constructor(private readonly cond: Condition) {
-    super("cond.wait()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "cond.wait()";
   }
 
   override next(arg?: unknown): IteratorResult<unknown, void> {

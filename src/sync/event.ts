@@ -7,7 +7,11 @@ import type { Awaitable } from "../core/types.ts";
 /** The shared awaitable of one Event: stateless, so `wait()` allocates nothing. */
 class EventWait extends Parking<true> {
   constructor(private readonly event: Event) {
-    super("event.wait()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "event.wait()";
   }
   override next(arg?: unknown): IteratorResult<unknown, true> {
     if (arg === RESUME || this.event.isSet()) return DONE_TRUE;

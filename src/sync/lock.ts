@@ -25,7 +25,11 @@ export class OnceLease implements Lease {
 
 class LockAcquire extends Parking<Lease> {
   constructor(private readonly lock: Lock) {
-    super("lock.acquire()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "lock.acquire()";
   }
   override next(arg?: unknown): IteratorResult<unknown, Lease> {
     const lock = this.lock;

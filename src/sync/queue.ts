@@ -11,36 +11,41 @@
  */
 import { Parking } from "../core/parking.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
-import { runningTask } from "../core/context.ts";
+import { context, runningTask } from "../core/context.ts";
 import { QueueEmpty, QueueFull, RuntimeError } from "../core/errors.ts";
 import { describeValue } from "../core/host.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import { ReadyQueue } from "../core/readyqueue.ts";
-import type { Task } from "../core/task.ts";
+import { HANDED, type Task } from "../core/task.ts";
 import type { Awaitable } from "../core/types.ts";
 
-/** One waiting `get()` or `put()`: its own object, so it knows whether it was woken. */
+/**
+ * `get()` and `put()`. A get is stateless, so each queue hands out one shared
+ * get; a put carries its item. Whether a waiter was woken for an item (a
+ * slot) is kept on its task (HANDED) until it runs, so a waiter cancelled in
+ * between passes the item (slot) on to the next one.
+ */
 abstract class QueueOp<R> extends Parking<R> implements Waitable {
-  /** Set when a put (get) woke this getter (putter), until it runs. */
-  woken = false;
   constructor(protected readonly queue: Queue<unknown>) {
-    super("queue.get() / queue.put()");
+    super();
   }
 
-  override next(arg?: unknown): IteratorResult<unknown, R> {
-    this.woken = false;
+  override next(): IteratorResult<unknown, R> {
+    const task = context.task;
+    if (task !== null) task.flags &= ~HANDED;
     if (this.ready()) return this.complete();
     // Not yet (first call), or another task took the item (slot) first: queue up (again) at the back.
-    const task = runningTask(`${this.describe()}()`);
-    this.waiters().park(task);
-    task.waitingOn = this;
+    const waiter = runningTask(`${this.describe()}()`);
+    this.waiters().park(waiter);
+    waiter.waitingOn = this;
     return PARKED;
   }
 
   override throw(error: unknown): never {
-    if (this.woken) {
+    const task = context.task;
+    if (task !== null && task.flags & HANDED) {
       // Woken for an item (a slot) but cancelled before taking it: wake the next waiter instead.
-      this.woken = false;
+      task.flags &= ~HANDED;
       if (this.ready()) this.queue.wakeNext(this.waiters());
     }
     throw error;
@@ -59,6 +64,9 @@ abstract class QueueOp<R> extends Parking<R> implements Waitable {
 }
 
 class QueueGet<T> extends QueueOp<T> {
+  protected override get what(): string {
+    return "queue.get()";
+  }
   describe(): string {
     return "Queue.get";
   }
@@ -80,6 +88,10 @@ class QueuePut extends QueueOp<void> {
   ) {
     super(queue);
   }
+
+  protected override get what(): string {
+    return "queue.put()";
+  }
   describe(): string {
     return "Queue.put";
   }
@@ -98,8 +110,13 @@ class QueuePut extends QueueOp<void> {
 /** `join()`: shared and stateless, since every joiner is woken at once. */
 class QueueJoin extends Parking<void> {
   constructor(private readonly queue: Queue<unknown>) {
-    super("queue.join()");
+    super();
   }
+
+  protected override get what(): string {
+    return "queue.join()";
+  }
+
   override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME || this.queue.unfinished === 0) return DONE_VOID;
     this.queue.joiners.park(runningTask("Queue.join()"));
@@ -135,6 +152,7 @@ export class Queue<T> {
   /** @internal */ readonly joiners = new WaitQueue("Queue.join");
   private readonly items = new ReadyQueue<T>();
   private readonly joinOp = new QueueJoin(this as Queue<unknown>);
+  private readonly getOp = new QueueGet<T>(this as Queue<unknown>);
 
   /** @param maxsize the most items it may hold: an integer, 0 or less (default 0) for no limit */
   constructor(maxsize = 0) {
@@ -167,7 +185,7 @@ export class Queue<T> {
 
   /** Takes the item at the front, waiting for one while the queue is empty. */
   get(): Awaitable<T> {
-    return new QueueGet<T>(this as Queue<unknown>);
+    return this.getOp;
   }
 
   /** Puts `item` at the back without waiting; throws `QueueFull` if there is no free slot. */
@@ -182,7 +200,7 @@ export class Queue<T> {
   getNowait(): T {
     if (this.items.length === 0) throw new QueueEmpty("Queue.getNowait(): the queue is empty");
     const item = this.items.shift();
-    if (this.items.length === 0) this.items.compact(); // give back what a burst left allocated
+    if (this.items.length === 0) this.items.drained();
     this.wakeNext(this.putters);
     return item;
   }
@@ -206,7 +224,7 @@ export class Queue<T> {
   wakeNext(waiters: WaitQueue): void {
     const task = waiters.shift();
     if (task === null) return;
-    (task.waitingOn as QueueOp<unknown>).woken = true;
+    task.flags |= HANDED;
     task.loop.wake(task);
   }
 }

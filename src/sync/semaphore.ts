@@ -22,7 +22,11 @@ class SemaphoreAcquire extends Parking<Lease> implements Waitable {
   /** Set by `release()` when it hands this waiter a unit, until the waiter runs. */
   handed = false;
   constructor(private readonly sem: Semaphore) {
-    super("semaphore.acquire()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "semaphore.acquire()";
   }
 
   override next(arg?: unknown): IteratorResult<unknown, Lease> {

@@ -77,7 +77,11 @@ export class ThreadSafeFlag {
 /** `flag.wait()`: one shared object per flag. */
 class FlagWait extends Parking<void> {
   constructor(private readonly owner: ThreadSafeFlag) {
-    super("flag.wait()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "flag.wait()";
   }
   override next(arg?: unknown): IteratorResult<unknown, void> {
     return this.owner.take(arg === RESUME);

@@ -141,7 +141,11 @@ class ManagedLease<R> implements ResourceLease<R> {
 /** `handle.acquire()`: one stateless object per handle, as `Lock.acquire()` is (see protocol.ts). */
 class HandleAcquire<R> extends Parking<ResourceLease<R>> {
   constructor(private readonly handle: ResourceHandle<R>) {
-    super("handle.acquire()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "handle.acquire()";
   }
   override next(arg?: unknown): IteratorResult<unknown, ResourceLease<R>> {
     const owner = this.handle.owner;

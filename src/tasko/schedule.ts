@@ -44,7 +44,11 @@ export interface ScheduleStats {
 class SleepUntil extends Parking<void> implements Waitable {
   deadline = 0;
   constructor() {
-    super("schedule()");
+    super();
+  }
+
+  protected override get what(): string {
+    return "schedule()";
   }
   override next(arg?: unknown): IteratorResult<unknown, void> {
     if (arg === RESUME) return DONE_VOID;

@@ -14,7 +14,11 @@ class Suspension extends Parking<void> {
   private readonly waiters = new WaitQueue("suspend");
 
   constructor() {
-    super("suspend()[0]");
+    super();
+  }
+
+  protected override get what(): string {
+    return "suspend()[0]";
   }
 
   override next(arg?: unknown): IteratorResult<unknown, void> {
