@@ -7,6 +7,7 @@ import { toTask } from "./promote.ts";
 import { Parking } from "./parking.ts";
 import { describeValue, isAwaitable, isCoroutine } from "./host.ts";
 import type { Awaitable, ResultOf } from "./types.ts";
+import { keepShape } from "./shapes.ts";
 
 /**
  * Options for `gather`.
@@ -179,3 +180,6 @@ function* gatherAll(aws: Awaitable<unknown>[], returnExceptions: boolean): Gener
 }
 
 refuseAwaitOf(gatherAll, "gather(…)");
+
+// See shapes.ts.
+keepShape(new GatherWait([], false));

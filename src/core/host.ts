@@ -16,6 +16,10 @@
  * The hooks are looked up when a loop starts, not when this module loads, so a
  * host shim installed after `import` (as ES module imports are hoisted) works.
  */
+import { keepLatest } from "./shapes.ts";
+
+/** `%GeneratorPrototype%`: what every native generator object inherits `next` and `throw` from. */
+export const GeneratorPrototype = Object.getPrototypeOf(function* () {}).prototype as Generator<unknown, unknown, unknown>;
 
 /** Milliseconds from a monotonic clock when the host has one. */
 export const realNow: () => number = typeof performance !== "undefined" && typeof performance.now === "function" ? () => performance.now() : () => Date.now();
@@ -85,7 +89,8 @@ export function microtask(fn: () => void): void {
 function pickGiveWay(): void {
   if (typeof host.setImmediate === "function") {
     const setImmediate = host.setImmediate;
-    giveWay = (fn) => void setImmediate(fn);
+    // The last handle is kept: in Node it keeps the hidden classes of its kind alive between runs (see shapes.ts).
+    giveWay = (fn) => keepLatest("immediate", setImmediate(fn));
     giveWayName = "setImmediate";
   } else if (typeof host.MessageChannel === "function") {
     // One channel; each message runs the oldest waiting callback. (Only hosts
@@ -182,6 +187,10 @@ export function isThenable(x: unknown): x is PromiseLike<unknown> {
 
 /** Whether `x` is a generator object (what calling a `function*` returns). */
 export function isCoroutine(x: unknown): x is Generator<unknown, unknown, unknown> {
+  // A native generator object is told by its prototype chain alone: asking for
+  // its methods would load them through the map of each generator function.
+  // biome-ignore lint/suspicious/noPrototypeBuiltins: the builtin prototype object is asked, not a user object
+  if (GeneratorPrototype.isPrototypeOf(x as object)) return true;
   return (
     typeof x === "object" &&
     x !== null &&

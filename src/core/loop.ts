@@ -22,6 +22,7 @@ import { DeadlockWatch } from "./deadlock.ts";
 import { Unhandled, printException } from "./unhandled.ts";
 import { LiveTasks } from "./livetasks.ts";
 import { checkCreateTask, checkLoopOptions } from "./options.ts";
+import { nativeCoroutine } from "./coroutine.ts";
 import { RuntimeError } from "./errors.ts";
 import { sleepUntil, waitHost } from "./waits.ts";
 import { linkSignal } from "./outsidesignal.ts";
@@ -84,7 +85,7 @@ export class Loop {
   createTask<T>(coro: Coro<T>, options?: TaskOptions): Task<T> {
     checkCreateTask(coro, options);
     if (this.lifecycle.state === "closed") throw new RuntimeError("createTask: the event loop is closed");
-    const task = new Task<T>(this, coro, this.nextTaskId++, options?.name);
+    const task = new Task<T>(this, nativeCoroutine(coro), this.nextTaskId++, options?.name);
     this.live.add(task);
     this.scheduler.add(task);
     const signal = options?.signal;

@@ -17,6 +17,7 @@ import { TimerHeap } from "./timerheap.ts";
 import { SOON, SoonCall, TIMER_CALL, type TimerCall } from "./soon.ts";
 import { CANCELLED, FAILED, NOT_QUEUED, READY, RUNNING, SLEEPING, SUCCEEDED, THROW, TIMER_WOKEN, type Task } from "./task.ts";
 import { describeValue, isCoroutine, isThenable } from "./host.ts";
+import { resumeNext, resumeThrow } from "./coroutine.ts";
 import { waitHost } from "./waits.ts";
 import type { Loop } from "./loop.ts";
 
@@ -238,9 +239,9 @@ export class Scheduler {
       task.data = undefined;
       if (task.flags & THROW) {
         task.flags &= ~THROW;
-        r = task.coro.throw(arg);
+        r = resumeThrow.call(task.coro, arg);
       } else {
-        r = task.coro.next(arg);
+        r = resumeNext.call(task.coro, arg);
       }
     } catch (error) {
       context.task = null;

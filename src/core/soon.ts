@@ -7,6 +7,7 @@
  * `wait` and `asCompleted` use them.
  */
 import { SOON } from "./task.ts";
+import { keepShape } from "./shapes.ts";
 
 export { SOON };
 
@@ -28,3 +29,7 @@ export class TimerCall {
   cancelled = false;
   constructor(readonly fn: () => void) {}
 }
+
+// See shapes.ts.
+keepShape(new SoonCall(() => {}));
+keepShape(new TimerCall(() => {}));

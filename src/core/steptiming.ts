@@ -31,10 +31,15 @@ const MAX_WINDOW = 1024;
 /** A window of several steps that took longer than this held a long step we cannot place. */
 const LONG_WINDOW_MS = 1;
 /**
- * After a window longer than this (a blocking step, more than a GC pause) every
- * step is timed alone for EXACT_FOR_MS, so that the next long step is placed.
+ * After a window longer than this (a blocking step) every step is timed alone
+ * for EXACT_FOR_MS, so that the next long step is placed. Timing every step
+ * costs a short-stepping loop about a third of its speed, and V8 stops the
+ * thread for 5-10 ms now and then (a full garbage collection, a compile):
+ * below 20 ms such a pause would keep a busy loop timing every step for
+ * seconds after each one (profiled: 2 M clock reads in a 1 M round-trip
+ * Event ping-pong, after one 6 ms window at its start).
  */
-const EXACT_AFTER_MS = 5;
+const EXACT_AFTER_MS = 20;
 const EXACT_FOR_MS = 5_000;
 /** A window longer than this held a blocking step even if the process was preempted meanwhile. */
 const SURELY_BLOCKED_MS = 50;

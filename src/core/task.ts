@@ -27,6 +27,7 @@ import { Parking } from "./parking.ts";
 import { currentTaskOrNull } from "./context.ts";
 import { checkCallback, describeValue, newAbortController } from "./host.ts";
 import { stopTask } from "./stop.ts";
+import { keepShape } from "./shapes.ts";
 
 export const READY = 0;
 export const RUNNING = 1;
@@ -589,3 +590,9 @@ class TaskAwaiter<T> extends Parking<T> implements Waitable {
     return `task ${this.target.id} (${this.target.name})`;
   }
 }
+
+// One task and one `yield* task` waiter keep their hidden classes alive between runs (see shapes.ts).
+const sample = new Task(null as unknown as Loop, null as unknown as Coro<unknown>, 0, undefined);
+sample.getExtras();
+keepShape(sample);
+keepShape(new TaskAwaiter(new Task(null as unknown as Loop, null as unknown as Coro<unknown>, 0, undefined), false));

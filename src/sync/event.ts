@@ -3,6 +3,7 @@ import { DONE_TRUE, PARKED, RESUME } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Awaitable } from "../core/types.ts";
+import { keepShape } from "../core/shapes.ts";
 
 /** The shared awaitable of one Event: stateless, so `wait()` allocates nothing. */
 class EventWait extends Parking<true> {
@@ -58,3 +59,6 @@ export class Event {
     return this.waitOp;
   }
 }
+
+// An Event (its wait, its wait queue) keeps its hidden classes alive between runs (see shapes.ts).
+keepShape(new Event());

@@ -7,6 +7,7 @@ import { WaitQueue } from "../core/waitqueue.ts";
 import { disposeSymbol } from "../core/host.ts";
 import type { Task } from "../core/task.ts";
 import type { Awaitable, Lease } from "../core/types.ts";
+import { keepShape } from "../core/shapes.ts";
 
 /** @internal a lease that releases once, by `release()` or by `using`. */
 export class OnceLease implements Lease {
@@ -97,3 +98,6 @@ export class Lock {
     return new OnceLease(() => this.release());
   }
 }
+
+// See shapes.ts.
+keepShape(new Lock());

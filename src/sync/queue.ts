@@ -18,6 +18,7 @@ import { WaitQueue } from "../core/waitqueue.ts";
 import { ReadyQueue } from "../core/readyqueue.ts";
 import { HANDED, type Task } from "../core/task.ts";
 import type { Awaitable } from "../core/types.ts";
+import { keepShape } from "../core/shapes.ts";
 
 /**
  * `get()` and `put()`. A get is stateless, so each queue hands out one shared
@@ -228,3 +229,6 @@ export class Queue<T> {
     task.loop.wake(task);
   }
 }
+
+// See shapes.ts.
+keepShape(new QueuePut(new Queue(), undefined));

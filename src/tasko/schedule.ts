@@ -43,10 +43,6 @@ export interface ScheduleStats {
 /** Sleeps the running task until an absolute time on its loop; one reusable object per schedule. */
 class SleepUntil extends Parking<void> implements Waitable {
   deadline = 0;
-  constructor() {
-    super();
-  }
-
   protected override get what(): string {
     return "schedule()";
   }

@@ -13,10 +13,6 @@ class Suspension extends Parking<void> {
   private resumed = false;
   private readonly waiters = new WaitQueue("suspend");
 
-  constructor() {
-    super();
-  }
-
   protected override get what(): string {
     return "suspend()[0]";
   }
