@@ -17,11 +17,11 @@ function handWritten(log: string[]): Coro<string> {
       if (step === 0) {
         step = 1;
         log.push("start");
-        return inner.next(); // parks the task in the sleep
+        return inner.next() as IteratorResult<unknown, string>; // parks the task in the sleep (a yield)
       }
       if (step === 1) {
         const r = inner.next(value); // the resume
-        if (!r.done) return r;
+        if (!r.done) return r as IteratorResult<unknown, string>;
         step = 2;
         log.push("woke");
         return { value: "done", done: true };
