@@ -239,9 +239,9 @@ export class Scheduler {
       task.data = undefined;
       if (task.flags & THROW) {
         task.flags &= ~THROW;
-        r = resumeThrow.call(task.coro, arg);
+        r = resumeThrow.call(task.coro!, arg);
       } else {
-        r = resumeNext.call(task.coro, arg);
+        r = resumeNext.call(task.coro!, arg);
       }
     } catch (error) {
       context.task = null;

@@ -137,7 +137,8 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
   /** @internal use `createTask` */
   constructor(
     /** @internal */ readonly loop: Loop,
-    /** @internal */ readonly coro: Coro<T>,
+    /** @internal what it drives; let go once the task is done, with everything its frame still held */
+    public coro: Coro<T> | null,
     /** Unique per loop, counting from 1 in creation order. */
     readonly id: number,
     name: string | undefined,
@@ -458,6 +459,7 @@ export class Task<T = unknown> implements Awaitable<T>, PromiseLike<T> {
     this.flags = (this.flags & (RETRIEVED | CANCEL_ASKED)) | (outcome << OUTCOME_SHIFT);
     this.data = value;
     this.waitingOn = null;
+    this.coro = null;
     const extras = this.extras;
     if (!extras) return;
     if (typeof extras === "function") {

@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { run, createTask, sleep, sleepMs, currentTask, type Task, InvalidStateError, RuntimeError, type Coro } from "taskloop";
 
 const virtual = { clock: "virtual" } as const;
@@ -308,4 +310,25 @@ test("when main ends, the tasks already ready in that round take their turn befo
     log.push("main returns");
   }, virtual);
   assert.deepEqual(log, ["tick 0", "main returns", "tick 1", "ticker cancelled"]);
+});
+
+test("a finished task that is kept lets go of its coroutine (the generator object can be collected)", async () => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  let ref: WeakRef<object> | null = null;
+  let kept: Task<number> | null = null;
+  function* holder(): Coro<number> {
+    yield* sleep(0);
+    return 1000;
+  }
+  await run(function* () {
+    const coro = holder();
+    ref = new WeakRef(coro);
+    kept = createTask(coro);
+    assert.equal(yield* kept, 1000);
+  }, virtual);
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  assert.equal(kept!.result(), 1000);
+  assert.equal(ref!.deref(), undefined, "the finished task still holds its generator object");
 });
