@@ -12,12 +12,29 @@
  * waiter cancelled here takes nothing with it: the bytes stay in the buffer
  * for the next read. Nothing in it is host-specific.
  */
-import { notAPromise } from "./notapromise.ts";
+import { Parking } from "./parking.ts";
 import { DONE_VOID, PARKED, RESUME } from "./protocol.ts";
 import { runningTask } from "./context.ts";
 import { WaitQueue } from "./waitqueue.ts";
 import type { Task } from "./task.ts";
 import type { Awaitable } from "./types.ts";
+
+/** The shared awaitable of one IoWait: stateless, so `wait()` allocates nothing. */
+class IoWaitOp extends Parking<void> {
+  constructor(private readonly queue: IoWait) {
+    super();
+  }
+
+  protected override get what(): string {
+    return this.queue.label;
+  }
+
+  override next(arg?: unknown): IteratorResult<unknown, void> {
+    if (arg === RESUME) return DONE_VOID;
+    this.queue.park(runningTask(`${this.queue.label}()`));
+    return PARKED;
+  }
+}
 
 /**
  * @internal (for the host layers of this package) a host-woken wait queue.
@@ -32,28 +49,12 @@ import type { Awaitable } from "./types.ts";
 export class IoWait extends WaitQueue {
   /** Marks it as a wait only the host can end (see `Waitable.hostWait`). */
   readonly hostWait = true;
-  private readonly waitOp: Awaitable<void> & Iterator<unknown, void, unknown>;
+  private readonly waitOp: IoWaitOp;
 
   /** @param label how the wait is named in `loop.tasks()` ("Stream.read", "drain", …) */
   constructor(label: string) {
     super(label);
-    const queue = this;
-    this.waitOp = {
-      [Symbol.iterator]() {
-        return this;
-      },
-      next(arg?: unknown): IteratorResult<unknown, void> {
-        if (arg === RESUME) return DONE_VOID;
-        queue.park(runningTask(`${label}()`));
-        return PARKED;
-      },
-      throw(error: unknown): never {
-        throw error;
-      },
-      then(): never {
-        return notAPromise(label);
-      },
-    } as Awaitable<void> & Iterator<unknown, void, unknown>;
+    this.waitOp = new IoWaitOp(this);
   }
 
   /** Parks the running task until the next `wakeAll()` (or its cancellation). No allocation. */

@@ -4,6 +4,7 @@
  * dance (Effection's `yield* task.halt()`).
  */
 import { notAPromise } from "./notapromise.ts";
+import { Parking } from "./parking.ts";
 import { PARKED, RESUME, type Waitable } from "./protocol.ts";
 import { runningTask } from "./context.ts";
 import { RuntimeError } from "./errors.ts";
@@ -15,15 +16,21 @@ import type { Awaitable } from "./types.ts";
  * it passes no cancellation on: the target is already cancelled, and a
  * second cancellation would cut its cleanup short.
  */
-class StopWait implements Iterator<unknown, boolean, unknown>, Waitable {
+class StopWait extends Parking<boolean> implements Waitable {
   private waiter: Task | null = null;
 
   constructor(
     private readonly target: Task,
     private readonly msg: string | undefined,
-  ) {}
+  ) {
+    super();
+  }
 
-  next(arg?: unknown): IteratorResult<unknown, boolean> {
+  protected override get what(): string {
+    return "task.stop()";
+  }
+
+  override next(arg?: unknown): IteratorResult<unknown, boolean> {
     const target = this.target;
     if (arg !== RESUME) {
       const me = runningTask("Task.stop()");
@@ -42,10 +49,6 @@ class StopWait implements Iterator<unknown, boolean, unknown>, Waitable {
     if (target.cancelled()) return { value: true, done: true };
     target.result(); // its cleanup failed: that is news the caller must hear
     return { value: false, done: true };
-  }
-
-  throw(error: unknown): never {
-    throw error;
   }
 
   private readonly targetDone = (): void => {

@@ -13,6 +13,7 @@
  */
 import mqtt from "mqtt";
 import type { IPublishPacket, MqttClient as JsClient, ISubscriptionGrant } from "mqtt";
+import { Parking } from "../core/parking.ts";
 import { DONE_VOID, PARKED } from "../core/protocol.ts";
 import { currentTaskOrNull, runningTask } from "../core/context.ts";
 import { describeValue } from "../core/host.ts";
@@ -84,6 +85,29 @@ const PUBLISH_LABELS = [" (QoS 0)", " (QoS 1)", " (QoS 2)"];
 const PUBLISH_OPTIONS = [0, 1, 2, 0, 1, 2].map((qos, i) => Object.freeze({ qos: qos as QoS, retain: i >= 3 }));
 
 /**
+ * The shared awaitable of one client's `connected()`: stateless (the waiter
+ * is kept in the client's queue of connect waiters, and the first call and
+ * every wake-up look the same), so `connected()` allocates nothing.
+ */
+class ConnectedWait extends Parking<void> {
+  constructor(private readonly client: MqttClient) {
+    super();
+  }
+
+  protected override get what(): string {
+    return "client.connected()";
+  }
+
+  override next(): IteratorResult<unknown, void> {
+    const client = this.client;
+    if (client.state === "connected") return DONE_VOID;
+    if (client.closedError !== null) throw client.closedError;
+    client.connectWaiters.park(runningTask("client.connected()"));
+    return PARKED;
+  }
+}
+
+/**
  * A connection to an MQTT broker, from `yield* connectMqtt(url)`. Its
  * operations are awaitables for `yield*`; a task waiting on one shows in
  * `loop.tasks()` as "MQTT publish <topic> (QoS 1)", "MQTT receive <filter>",
@@ -105,7 +129,8 @@ export class MqttClient {
   reconnects = 0;
   private currentState: MqttState = "connecting";
   /** @internal */ readonly js: JsClient;
-  private readonly connectWaiters: HostQueue;
+  /** @internal tasks parked in `connected()` */ readonly connectWaiters: HostQueue;
+  private readonly connectedOp: ConnectedWait;
   private readonly entries = new Map<string, FilterEntry>();
   private readonly byId = new Map<number, FilterEntry>();
   private nextSubId = 1;
@@ -115,7 +140,7 @@ export class MqttClient {
   private readonly recentQoS1 = new Map<number, { topic: string; payload: Buffer }>();
   private attempt = 0;
   private everConnected = false;
-  private closedError: MqttError | null = null;
+  /** @internal why the client closed, once it has */ closedError: MqttError | null = null;
   private closing = false;
   /** @internal the last error mqtt.js reported, for messages */ lastError: Error | null = null;
   /** @internal `connectMqtt`'s wait: told once whether the first connection was made (null) or failed for good */
@@ -128,6 +153,7 @@ export class MqttClient {
   ) {
     this.url = url;
     this.connectWaiters = new HostQueue(`MQTT connected ${url}`);
+    this.connectedOp = new ConnectedWait(this);
     this.js = mqtt.connect(url, { ...options.js });
     const js = this.js;
     js.on("connect", (connack) => this.onConnect(connack.sessionPresent === true));
@@ -152,22 +178,7 @@ export class MqttClient {
    * ```
    */
   connected(): Awaitable<void> {
-    const client = this;
-    return {
-      [Symbol.iterator]() {
-        return {
-          next(): IteratorResult<unknown, void> {
-            if (client.currentState === "connected") return DONE_VOID;
-            if (client.closedError !== null) throw client.closedError;
-            client.connectWaiters.park(runningTask("client.connected()"));
-            return PARKED;
-          },
-          throw(error: unknown): never {
-            throw error;
-          },
-        };
-      },
-    };
+    return this.connectedOp;
   }
 
   /**

@@ -8,7 +8,7 @@
  * `receive()`. The queue has no bound: MQTT has no way to tell a broker to
  * slow down at QoS 0, so a consumer slower than its topic grows it.
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { PARKED } from "../core/protocol.ts";
 import { runningTask } from "../core/context.ts";
 import { ReadyQueue } from "../core/readyqueue.ts";
@@ -42,6 +42,33 @@ export interface SubscriptionOwner {
   release(sub: Subscription): void;
 }
 
+/** The shared awaitable of one Subscription: stateless, so `receive()` allocates nothing. */
+class SubscriptionReceive extends Parking<MqttMessage> {
+  constructor(private readonly sub: Subscription) {
+    super();
+  }
+
+  protected override get what(): string {
+    return "sub.receive()";
+  }
+
+  // The first call and every wake-up look the same: take a message if there is one.
+  override next(): IteratorResult<unknown, MqttMessage> {
+    const sub = this.sub;
+    if (sub.items.length > 0) return { value: sub.take(), done: true };
+    if (sub.ended !== null) throw sub.ended;
+    sub.receivers.park(runningTask(`Subscription.receive() of ${JSON.stringify(sub.filter)}`));
+    return PARKED;
+  }
+
+  override throw(error: unknown): never {
+    // Cancelled, perhaps right after a message woke it: let the next receiver have it.
+    const sub = this.sub;
+    if (sub.items.length > 0) sub.receivers.wakeOne();
+    throw error;
+  }
+}
+
 /**
  * The messages of one topic filter, from `yield* client.subscribe(filter)`.
  * `receive()` gives them in arrival order; several tasks may receive from one
@@ -61,9 +88,9 @@ export interface SubscriptionOwner {
  */
 export class Subscription implements Disposable {
   /** @internal tasks parked in `receive()` */ readonly receivers: HostQueue;
-  private readonly items = new ReadyQueue<MqttMessage>();
-  private ended: MqttError | null = null;
-  private readonly receiveOp: Awaitable<MqttMessage> & Iterator<unknown, MqttMessage, unknown>;
+  /** @internal messages not yet received */ readonly items = new ReadyQueue<MqttMessage>();
+  /** @internal why it ended, once it has */ ended: MqttError | null = null;
+  private readonly receiveOp: SubscriptionReceive;
 
   /** @internal made by `MqttClient.subscribe` */
   constructor(
@@ -74,27 +101,7 @@ export class Subscription implements Disposable {
     public qos: QoS,
   ) {
     this.receivers = new HostQueue(`MQTT receive ${filter}`);
-    const sub = this;
-    this.receiveOp = {
-      [Symbol.iterator]() {
-        return this;
-      },
-      // The first call and every wake-up look the same: take a message if there is one.
-      next(): IteratorResult<unknown, MqttMessage> {
-        if (sub.items.length > 0) return { value: sub.take(), done: true };
-        if (sub.ended !== null) throw sub.ended;
-        sub.receivers.park(runningTask(`Subscription.receive() of ${JSON.stringify(filter)}`));
-        return PARKED;
-      },
-      throw(error: unknown): never {
-        // Cancelled, perhaps right after a message woke it: let the next receiver have it.
-        if (sub.items.length > 0) sub.receivers.wakeOne();
-        throw error;
-      },
-      then(): never {
-        return notAPromise("sub.receive()");
-      },
-    } as Awaitable<MqttMessage> & Iterator<unknown, MqttMessage, unknown>;
+    this.receiveOp = new SubscriptionReceive(this);
   }
 
   /** Waits for the next message of this subscription (at once if one is queued). */
@@ -141,7 +148,8 @@ export class Subscription implements Disposable {
     if (this.items.length === 0) this.receivers.failAll(error);
   }
 
-  private take(): MqttMessage {
+  /** @internal takes the oldest message (there is one) */
+  take(): MqttMessage {
     const message = this.items.shift();
     if (this.items.length === 0) this.items.drained();
     // Ended meanwhile and now empty: the other waiters learn it.

@@ -9,12 +9,11 @@
  * Kept here rather than in src/core: they use only the core's parking
  * protocol (`Task.park`, `Waitable`, `loop.wake*`, `loop.deadlock.hostWaitBegins`).
  */
-import { notAPromise } from "../core/notapromise.ts";
+import { Parking } from "../core/parking.ts";
 import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { context, runningTask } from "../core/context.ts";
 import { WaitQueue } from "../core/waitqueue.ts";
 import type { Task } from "../core/task.ts";
-import type { Awaitable } from "../core/types.ts";
 
 /**
  * @internal a FIFO of tasks woken by host callbacks (a message arrived, the
@@ -61,7 +60,7 @@ export class HostQueue extends WaitQueue {
  * wait at once, and a later `done` is ignored. Its words for `loop.tasks()`
  * are `label` + `words`, joined only when asked (publish is a hot path).
  */
-export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unknown>, Waitable {
+export class AckWait<T = void> extends Parking<T> implements Waitable {
   readonly hostWait = true;
   private task: Task | null = null;
   private started = false;
@@ -75,13 +74,15 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
     private readonly words: string,
     private readonly start: (wait: AckWait<T>) => void,
     private readonly onCancel: (() => void) | null = null,
-  ) {}
-
-  [Symbol.iterator](): this {
-    return this;
+  ) {
+    super();
   }
 
-  next(arg?: unknown): IteratorResult<unknown, T> {
+  protected override get what(): string {
+    return this.label;
+  }
+
+  override next(arg?: unknown): IteratorResult<unknown, T> {
     if (!this.started) {
       this.started = true;
       const task = context.task ?? runningTask(`${this.describe()}()`);
@@ -94,14 +95,6 @@ export class AckWait<T = void> implements Awaitable<T>, Iterator<unknown, T, unk
     }
     if (arg === RESUME) return this.result();
     throw new Error(`${this.describe()}: awaited twice`);
-  }
-
-  throw(error: unknown): never {
-    throw error;
-  }
-
-  then(): never {
-    return notAPromise(this.label);
   }
 
   private result(): IteratorResult<unknown, T> {

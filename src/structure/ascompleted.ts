@@ -5,7 +5,8 @@
  */
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
-import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { Parking } from "../core/parking.ts";
+import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { TimeoutError } from "../core/errors.ts";
 import { describeValue, isAwaitable, isCoroutine } from "../core/host.ts";
 import { getEventLoop } from "../core/defaultloop.ts";
@@ -53,27 +54,25 @@ class Completions {
 }
 
 /** One task waiting for the next finished task. */
-class Getter implements Iterator<unknown, void, unknown>, Waitable {
+class Getter extends Parking<void> implements Waitable {
   woken = false;
   private task: Task | null = null;
 
-  constructor(private readonly queue: Completions) {}
-
-  [Symbol.iterator](): this {
-    return this;
+  constructor(private readonly queue: Completions) {
+    super();
   }
 
-  next(arg?: unknown): IteratorResult<unknown, void> {
-    if (arg === RESUME) return { value: undefined, done: true };
+  protected override get what(): string {
+    return "asCompleted(…)";
+  }
+
+  override next(arg?: unknown): IteratorResult<unknown, void> {
+    if (arg === RESUME) return DONE_VOID;
     const me = runningTask("asCompleted()");
     this.task = me;
     this.queue.getters.push(this);
     me.park(this);
     return PARKED;
-  }
-
-  throw(error: unknown): IteratorResult<unknown, void> {
-    throw error;
   }
 
   wake(): void {

@@ -3,7 +3,8 @@
  */
 import { refuseAwaitOf } from "../core/notapromise.ts";
 import { runningTask } from "../core/context.ts";
-import { PARKED, RESUME, type Waitable } from "../core/protocol.ts";
+import { Parking } from "../core/parking.ts";
+import { DONE_VOID, PARKED, RESUME, type Waitable } from "../core/protocol.ts";
 import { describeValue, isCoroutine } from "../core/host.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { toMs } from "../core/sleep.ts";
@@ -40,29 +41,27 @@ export interface WaitOptions {
 const RETURN_WHEN: readonly string[] = ["FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"];
 
 /** Parks the waiting task until `release`. */
-class Release implements Iterator<unknown, void, unknown>, Waitable {
+class Release extends Parking<void> implements Waitable {
   private waiter: Task | null = null;
   released = false;
 
   constructor(
     private readonly left: () => number,
     private readonly total: number,
-  ) {}
-
-  [Symbol.iterator](): this {
-    return this;
+  ) {
+    super();
   }
 
-  next(arg?: unknown): IteratorResult<unknown, void> {
-    if (arg === RESUME || this.released) return { value: undefined, done: true };
+  protected override get what(): string {
+    return "wait(…)";
+  }
+
+  override next(arg?: unknown): IteratorResult<unknown, void> {
+    if (arg === RESUME || this.released) return DONE_VOID;
     const me = runningTask("wait()");
     this.waiter = me;
     me.park(this);
     return PARKED;
-  }
-
-  throw(error: unknown): IteratorResult<unknown, void> {
-    throw error;
   }
 
   release(): void {
