@@ -12,6 +12,7 @@
  * waiter must first give something back (a lock handed to it, a notification).
  */
 import { notAPromise } from "./notapromise.ts";
+import { DONE_VOID } from "./protocol.ts";
 import type { Awaitable } from "./types.ts";
 
 export abstract class Parking<T> implements Awaitable<T>, Iterator<unknown, T, unknown> {
@@ -38,4 +39,24 @@ export abstract class Parking<T> implements Awaitable<T>, Iterator<unknown, T, u
   then(): never {
     return notAPromise(this.what);
   }
+}
+
+/** An awaitable that is complete from the start: `yield*` goes on at once, and nothing is allocated. */
+class Complete extends Parking<void> {
+  constructor(private readonly words: string) {
+    super();
+  }
+
+  protected override get what(): string {
+    return this.words;
+  }
+
+  next(): IteratorResult<unknown, void> {
+    return DONE_VOID;
+  }
+}
+
+/** @internal one shared awaitable that is already complete; `what` is how the user wrote it ("writer.drain()"). */
+export function completed(what: string): Awaitable<void> {
+  return new Complete(what);
 }

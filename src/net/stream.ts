@@ -22,8 +22,8 @@ import type { Socket } from "node:net";
 import { IoWait } from "../core/iowait.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { describeValue } from "../core/host.ts";
-import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
-import { DONE_VOID } from "../core/protocol.ts";
+import { refuseAwaitOf } from "../core/notapromise.ts";
+import { completed } from "../core/parking.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
 import { IncompleteReadError, errorHint, hostError } from "./errors.ts";
 import { checkSize } from "./args.ts";
@@ -35,11 +35,7 @@ const LOW_WATER = 64 * 1024;
 const NEWLINE = 10;
 
 /** `drain()` with room in the socket's buffer: done at once, nothing allocated. */
-const DRAINED: Awaitable<void> = Object.freeze({
-  [Symbol.iterator]: () => DRAINED_ITERATOR,
-  then: (): never => notAPromise("writer.drain()"),
-});
-const DRAINED_ITERATOR: Iterator<unknown, void, unknown> = Object.freeze({ next: () => DONE_VOID });
+const DRAINED: Awaitable<void> = completed("writer.drain()");
 
 /**
  * What `getExtraInfo` answers: the other end's address, or this end's.

@@ -14,8 +14,8 @@ import { IoWait } from "../core/iowait.ts";
 import { call } from "../core/hostwait.ts";
 import { RuntimeError } from "../core/errors.ts";
 import { describeValue } from "../core/host.ts";
-import { notAPromise, refuseAwaitOf } from "../core/notapromise.ts";
-import { DONE_VOID } from "../core/protocol.ts";
+import { refuseAwaitOf } from "../core/notapromise.ts";
+import { completed } from "../core/parking.ts";
 import type { Awaitable, Coro } from "../core/types.ts";
 import { ConnectionClosed, errorHint, hostError } from "./errors.ts";
 import { checkOptions, checkTls } from "./args.ts";
@@ -24,11 +24,7 @@ import { checkOptions, checkTls } from "./args.ts";
 const QUEUE_HIGH_MESSAGES = 1024;
 const QUEUE_HIGH_BYTES = 1 << 20;
 
-const SENT: Awaitable<void> = Object.freeze({
-  [Symbol.iterator]: () => SENT_ITERATOR,
-  then: (): never => notAPromise("ws.send(data)"),
-});
-const SENT_ITERATOR: Iterator<unknown, void, unknown> = Object.freeze({ next: () => DONE_VOID });
+const SENT: Awaitable<void> = completed("ws.send(data)");
 
 /**
  * @internal the part of a `ws` WebSocket that the wrapper uses, so that the
