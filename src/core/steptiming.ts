@@ -43,6 +43,10 @@ const EXACT_AFTER_MS = 20;
 const EXACT_FOR_MS = 5_000;
 /** A window longer than this held a blocking step even if the process was preempted meanwhile. */
 const SURELY_BLOCKED_MS = 50;
+/** A slice that begins this long after the last one ended follows an idle loop: a new CPU-time reading is taken. */
+const IDLE_GAP_MS = 0.5;
+/** Back-to-back slices take a new CPU-time reading at least this often. */
+const CPU_REF_MS = 10;
 /** The share of a long window the process must have computed through for it to count as a blocking step. */
 const COMPUTED_SHARE = 0.9;
 /** The first steps of every slice are timed alone. */
@@ -52,6 +56,16 @@ const EXACT_STEPS_PER_SLICE = 16;
 export function defaultSlowStep(info: SlowStepInfo): void {
   report("error", `taskloop: slow step: ${info.task} ran ${info.durationMs.toFixed(1)} ms without yielding`);
 }
+
+/** The clocks step timing reads: the host's, or a test's. */
+export interface StepClocks {
+  /** Real milliseconds from a monotonic clock. */
+  readonly real: () => number;
+  /** Milliseconds of CPU time the process has used, or null where the host cannot tell. */
+  readonly cpu: (() => number) | null;
+}
+
+const HOST_CLOCKS: StepClocks = { real: realNow, cpu: cpuNow };
 
 export class StepTiming {
   /** Steps left in the current window: the scheduler counts it down and calls closeWindow at zero. */
@@ -68,25 +82,46 @@ export class StepTiming {
   private exactUntil = -Infinity;
   /** Virtual milliseconds `blockFor` added to the steps not yet charged. */
   private blockedMs = 0;
-  /** CPU time (cpuNow) when the slice began. */
-  private sliceCpu = 0;
+  /**
+   * A reading of the process's CPU time (cpuNow) and the real time it was
+   * taken: a long window's share of CPU time is measured from there (see
+   * heldTheCpu). Taken when a slice begins after the loop was idle, or when
+   * the last one is CPU_REF_MS old: not at every slice, since a precise timer
+   * polls through hundreds of thousands of slices a second, and reading it
+   * (~1 µs) was half of what that polling cost.
+   */
+  private cpuRef = 0;
+  private realRef = -Infinity;
+  /** Real time the last slice ended. */
+  private lastEnd = -Infinity;
+
+  private readonly real: () => number;
+  private readonly cpu: (() => number) | null;
 
   constructor(
     private readonly loop: Loop,
     private readonly slowStepMs: number,
     private readonly onSlowStep: (info: SlowStepInfo) => void,
-  ) {}
+    clocks: StepClocks = HOST_CLOCKS,
+  ) {
+    this.real = clocks.real;
+    this.cpu = clocks.cpu;
+  }
 
   startSlice(): void {
-    if (cpuNow !== null) this.sliceCpu = cpuNow();
-    this.start = realNow();
+    const now = this.real();
+    if (this.cpu !== null && (now - this.lastEnd > IDLE_GAP_MS || now - this.realRef > CPU_REF_MS)) {
+      this.cpuRef = this.cpu();
+      this.realRef = now;
+    }
+    this.start = now;
     this.exactSteps = EXACT_STEPS_PER_SLICE;
     this.size = this.left = 1;
   }
 
   /** Charges the window that `task`'s step ended, opens the next; gives the time read. */
   closeWindow(task: Task): number {
-    const now = realNow();
+    const now = this.real();
     this.charge(task, this.size, this.start, now);
     this.start = now;
     this.size = this.left = --this.exactSteps > 0 ? 1 : this.window;
@@ -95,8 +130,10 @@ export class StepTiming {
 
   /** Charges what the slice left of its window to the last task stepped. */
   endSlice(last: Task | null): void {
+    const now = this.real();
     const count = this.size - this.left;
-    if (count > 0 && last !== null) this.charge(last, count, this.start, realNow());
+    if (count > 0 && last !== null) this.charge(last, count, this.start, now);
+    this.lastEnd = now;
   }
 
   /** A simulated blocking call moved the virtual clock on by `ms`: the step is charged that too. */
@@ -128,7 +165,7 @@ export class StepTiming {
       this.blockedMs = 0;
     }
     if (count > 1 && elapsed > LONG_WINDOW_MS) {
-      if (elapsed > EXACT_AFTER_MS && (blocked !== 0 || this.heldTheCpu(elapsed))) this.exactUntil = end + EXACT_FOR_MS;
+      if (elapsed > EXACT_AFTER_MS && (blocked !== 0 || this.heldTheCpu(elapsed, end))) this.exactUntil = end + EXACT_FOR_MS;
       this.window = 1;
       return;
     }
@@ -148,8 +185,10 @@ export class StepTiming {
   }
 
   /** Whether a long window of `elapsed` ms held a blocking step rather than a preemption (see the top of this file). */
-  private heldTheCpu(elapsed: number): boolean {
-    return cpuNow === null || elapsed > SURELY_BLOCKED_MS || cpuNow() - this.sliceCpu >= elapsed * COMPUTED_SHARE;
+  private heldTheCpu(elapsed: number, end: number): boolean {
+    // Since the reading the loop was never idle, so the process spent all that time either computing or preempted.
+    const cpu = this.cpu;
+    return cpu === null || elapsed > SURELY_BLOCKED_MS || cpu() - this.cpuRef >= (end - this.realRef) * COMPUTED_SHARE;
   }
 
   private reportSlowStep(task: Task, durationMs: number): void {
