@@ -88,12 +88,11 @@ export class HostPacing {
     context.loop = loop;
     this.inSlice = true;
     try {
-      loop.scheduler.rounds();
+      this.lastSliceEnd = loop.scheduler.rounds(start);
     } finally {
       this.inSlice = false;
       context.loop = outerLoop;
       context.task = outerTask;
-      this.lastSliceEnd = realNow();
     }
     if (loop.lifecycle.state === "stopping") loop.lifecycle.end();
   }

@@ -106,10 +106,10 @@ export class Scheduler {
    * slice goes on with it: since everything that decides what runs happens
    * between rounds, slicing never changes the order of task steps.
    */
-  rounds(): void {
+  rounds(start: number): number {
     const { ready, loop } = this;
     const { timing, pacing, lifecycle } = loop;
-    timing.startSlice();
+    timing.startSlice(start);
     let last: Task | null = null;
     let n = this.roundLeft;
     outer: for (;;) {
@@ -143,7 +143,7 @@ export class Scheduler {
       }
     }
     this.roundLeft = n;
-    timing.endSlice(last);
+    return timing.endSlice(last);
   }
 
   /**

@@ -108,8 +108,8 @@ export class StepTiming {
     this.cpu = clocks.cpu;
   }
 
-  startSlice(): void {
-    const now = this.real();
+  /** A slice begins at real time `now` (read by the caller, which also paces the slice by it). */
+  startSlice(now: number): void {
     if (this.cpu !== null && (now - this.lastEnd > IDLE_GAP_MS || now - this.realRef > CPU_REF_MS)) {
       this.cpuRef = this.cpu();
       this.realRef = now;
@@ -128,12 +128,13 @@ export class StepTiming {
     return now;
   }
 
-  /** Charges what the slice left of its window to the last task stepped. */
-  endSlice(last: Task | null): void {
+  /** Charges what the slice left of its window to the last task stepped; gives the real time it ended. */
+  endSlice(last: Task | null): number {
     const now = this.real();
     const count = this.size - this.left;
     if (count > 0 && last !== null) this.charge(last, count, this.start, now);
     this.lastEnd = now;
+    return now;
   }
 
   /** A simulated blocking call moved the virtual clock on by `ms`: the step is charged that too. */

@@ -593,8 +593,8 @@ class TaskAwaiter<T> extends Parking<T> implements Waitable {
   }
 }
 
-// One task and one `yield* task` waiter keep their hidden classes alive between runs (see shapes.ts).
-const sample = new Task(null as unknown as Loop, null as unknown as Coro<unknown>, 0, undefined);
+// One task (with its extras) and one `yield* task` waiter keep their hidden classes alive between runs (see shapes.ts).
+const sample = new Task(null as unknown as Loop, null, 0, undefined);
 sample.getExtras();
 keepShape(sample);
-keepShape(new TaskAwaiter(new Task(null as unknown as Loop, null as unknown as Coro<unknown>, 0, undefined), false));
+keepShape(new TaskAwaiter(sample, false));

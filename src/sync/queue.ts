@@ -36,7 +36,7 @@ abstract class QueueOp<R> extends Parking<R> implements Waitable {
     if (task !== null) task.flags &= ~HANDED;
     if (this.ready()) return this.complete();
     // Not yet (first call), or another task took the item (slot) first: queue up (again) at the back.
-    const waiter = runningTask(`${this.describe()}()`);
+    const waiter = task ?? runningTask(`${this.describe()}()`);
     this.waiters().park(waiter);
     waiter.waitingOn = this;
     return PARKED;

@@ -62,28 +62,3 @@ test("cancelling a task whose coroutine is a hand-written iterator throws Cancel
   }, virtual);
   assert.deepEqual(log, ["start", "thrown CancelledError"]);
 });
-
-test("tasks of many generator functions made as closures run in order, each with its own values (the resume goes through the builtin next)", async () => {
-  const out: number[] = [];
-  await run(function* () {
-    const tasks = [];
-    for (let i = 0; i < 20; i++) {
-      const make = new Function("sleep", "out", "i", "return function* () { yield* sleep(0); out.push(i); return i * 2; }") as (
-        s: typeof sleep,
-        o: number[],
-        i: number,
-      ) => () => Coro<number>;
-      tasks.push(createTask(make(sleep, out, i)()));
-    }
-    const results = [];
-    for (const t of tasks) results.push(yield* t);
-    assert.deepEqual(
-      results,
-      Array.from({ length: 20 }, (_, i) => i * 2),
-    );
-  }, virtual);
-  assert.deepEqual(
-    out,
-    Array.from({ length: 20 }, (_, i) => i),
-  );
-});

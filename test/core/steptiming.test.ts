@@ -41,55 +41,49 @@ function shortSteps(step: (t: Task, ms: number) => void, t: Task, n: number): vo
   for (let i = 0; i < n; i++) step(t, 0.001);
 }
 
-test("a window of steps the process computed through for 30 ms makes every later step timed alone: a long step after it is charged to its task", () => {
-  const { timing, task, step } = harness();
+/**
+ * A burst of short steps with one long step inside a window (`longMs` of real
+ * time, `longCpuMs` of it on the CPU), then, later in the burst, a hog's 25 ms
+ * step: whether the hog is charged tells whether the long window made the
+ * loop time every step alone.
+ */
+function longWindowThenHog(longMs: number, longCpuMs: number) {
+  const { clock, timing, task, step } = harness();
   const spinner = task("spinner");
   const blocker = task("blocker");
   const hog = task("hog");
-  timing.startSlice();
+  timing.startSlice(clock.real);
   shortSteps(step, spinner, 5000); // past the exact first steps: windows of many steps
-  step(blocker, 30); // inside a window: whose it was cannot be told
+  step(blocker, longMs, longCpuMs); // inside a window: whose it was cannot be told
   shortSteps(step, spinner, 3000);
   step(hog, 25);
-  shortSteps(step, spinner, 10);
+  shortSteps(step, spinner, 3000);
+  return { spinner, blocker, hog };
+}
+
+test("a window of steps the process computed through for 30 ms makes every later step timed alone: a long step after it is charged to its task", () => {
+  const { spinner, blocker, hog } = longWindowThenHog(30, 30);
   assert.equal(blocker.maxStepUs, 0, "the long window was charged to a task");
   assert.equal(hog.maxStepUs, 25_000);
   assert.ok(spinner.maxStepUs < 1_000, `spinner's longest step: ${spinner.maxStepUs} µs`);
 });
 
 test("a 30 ms window the process spent mostly off the CPU (preempted) does not: a long step later amid the burst is charged to nobody", () => {
-  const { timing, task, step } = harness();
-  const spinner = task("spinner");
-  const blocker = task("blocker");
-  const hog = task("hog");
-  timing.startSlice();
-  shortSteps(step, spinner, 5000);
-  step(blocker, 30, 1); // 29 ms of the 30 off the CPU
-  shortSteps(step, spinner, 3000);
-  step(hog, 25);
-  shortSteps(step, spinner, 3000);
+  const { spinner, hog } = longWindowThenHog(30, 1); // 29 ms of the 30 off the CPU
   assert.equal(hog.maxStepUs, 0, "the hog was timed alone");
   assert.ok(spinner.maxStepUs < 1_000, `spinner's longest step: ${spinner.maxStepUs} µs`);
 });
 
 test("a 10 ms window (a garbage collection, a compile) does not switch on timing every step alone", () => {
-  const { timing, task, step } = harness();
-  const spinner = task("spinner");
-  const hog = task("hog");
-  timing.startSlice();
-  shortSteps(step, spinner, 5000);
-  step(spinner, 10);
-  shortSteps(step, spinner, 3000);
-  step(hog, 25);
-  shortSteps(step, spinner, 3000);
+  const { hog } = longWindowThenHog(10, 10);
   assert.equal(hog.maxStepUs, 0, "the hog was timed alone");
 });
 
 test("the first steps of every slice are timed alone, so a loop that wakes for a few steps at a time is timed exactly", () => {
-  const { timing, task, step } = harness();
+  const { clock, timing, task, step } = harness();
   const a = task("a");
   const b = task("b");
-  timing.startSlice();
+  timing.startSlice(clock.real);
   step(a, 0.002);
   step(b, 7);
   timing.endSlice(b);
@@ -102,7 +96,7 @@ test("back-to-back slices read the CPU clock at most every 10 ms; a slice after 
   const { clock, timing, task, step } = harness();
   const t = task("poller");
   for (let i = 0; i < 1000; i++) {
-    timing.startSlice();
+    timing.startSlice(clock.real);
     step(t, 0.005);
     timing.endSlice(t);
     clock.real += 0.005; // the host's turn between slices (a precise timer polling)
@@ -112,7 +106,7 @@ test("back-to-back slices read the CPU clock at most every 10 ms; a slice after 
   const before = clock.cpuReads;
   for (let i = 0; i < 100; i++) {
     clock.real += 1; // idle between slices: waiting for a timer
-    timing.startSlice();
+    timing.startSlice(clock.real);
     step(t, 0.005);
     timing.endSlice(t);
   }

@@ -475,3 +475,14 @@ test("property: under random cancellation of getters and putters no item is lost
     { numRuns: 200 },
   );
 });
+
+test("`await q.put(x)` and `await q.get()` in async code fail loudly, naming the call to `yield*`", async () => {
+  const q = new Queue<number>(1);
+  await assert.rejects(async () => {
+    await q.put(1);
+  }, /yield\* queue\.put\(\)/);
+  await assert.rejects(async () => {
+    await q.get();
+  }, /yield\* queue\.get\(\)/);
+  assert.equal(q.qsize(), 0, "the put did not happen");
+});
