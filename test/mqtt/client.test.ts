@@ -247,3 +247,13 @@ test("close() ends the subscriptions: a waiting receiver gets MqttError, and lat
   assert.ok(got.publishErr instanceof MqttError && /cannot publish to "closing\/t"/.test(got.publishErr.message), String(got.publishErr));
   assert.equal(got.state, "closed");
 });
+
+test("client.connected() and sub.receive() are not promises: `await` on them throws, naming the `yield*` to write", async () => {
+  await withClient(function* (client) {
+    const sub = yield* client.subscribe("not/a/promise");
+    const thenOf = (aw: unknown) => () => (aw as PromiseLike<unknown>).then(() => {});
+    assert.throws(thenOf(client.connected()), { name: "TypeError", message: /yield\* client\.connected\(\)/ });
+    assert.throws(thenOf(sub.receive()), { name: "TypeError", message: /yield\* sub\.receive\(\)/ });
+    yield* client.connected(); // still an awaitable for yield*
+  });
+});
